@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/extriage/extriage/detectors"
+	"github.com/extriage/extriage/report"
+	"github.com/extriage/extriage/scan"
+)
+
+type scanFlags struct {
+	inputFlags
+	format      string
+	failOn      string
+	rulesFiles  []string
+	onlyRules   []string
+	skipRules   []string
+	minSeverity string
+}
+
+func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
+	var f scanFlags
+	c := &cobra.Command{
+		Use:   "scan [flags] PATH...",
+		Short: "Find known failure signatures in collected logs",
+		Long: `Reads every log it recognises under the given files, folders and glob
+patterns, runs the rule catalog, and prints per server what failed, the
+evidence (file and line or record) and the remedy.
+
+Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage
+error or nothing readable (or, with --strict, any input problem).`,
+		Example: `  extriage scan fixtures/bundles/ex2003-cluster-sp2-failure
+  extriage scan --format json -o case.json 'cases/**/*.evtx'
+  extriage scan --lang pl --fail-on warning C:\Logs`,
+		RunE: func(c *cobra.Command, args []string) error {
+			return runScan(c.Context(), &f, args, stdout, stderr)
+		},
+	}
+	f.add(c)
+	c.Flags().StringVarP(&f.format, "format", "f", "table", "output format: "+joinNames(report.Names()))
+	c.Flags().StringVar(&f.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: info, warning, error, critical or none")
+	c.Flags().StringArrayVar(&f.rulesFiles, "rules", nil, "add the rules of this YAML file (see docs/rules.md); repeatable")
+	c.Flags().StringSliceVar(&f.onlyRules, "rule", nil, "run only these rule IDs (comma-separated or repeated)")
+	c.Flags().StringSliceVar(&f.skipRules, "skip-rule", nil, "do not run these rule IDs")
+	c.Flags().StringVar(&f.minSeverity, "min-severity", "info", "report only findings at or above this severity")
+	return c
+}
+
+func joinNames(ns []string) string {
+	s := ""
+	for i, n := range ns {
+		if i > 0 {
+			s += ", "
+		}
+		s += n
+	}
+	return s
+}
+
+// loadRules returns the catalog plus user rule files, filtered by --rule
+// and --skip-rule.
+func loadRules(files, only, skip []string) ([]detectors.Rule, error) {
+	rules, err := detectors.Catalog()
+	if err != nil {
+		return nil, fmt.Errorf("built-in catalog: %v", err)
+	}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, usageError("--rules: %v", err)
+		}
+		user, err := detectors.LoadRules(path, data)
+		if err != nil {
+			return nil, usageError("--rules: %v", err)
+		}
+		if rules, err = detectors.Merge(rules, user); err != nil {
+			return nil, usageError("--rules %s: %v", path, err)
+		}
+	}
+	for _, id := range append(append([]string(nil), only...), skip...) {
+		if detectors.Find(rules, id) == nil {
+			return nil, usageError("unknown rule ID %q (see 'extriage rules')", id)
+		}
+	}
+	keep := rules[:0]
+	for _, r := range rules {
+		id := r.Meta().ID
+		if len(only) > 0 && !contains(only, id) {
+			continue
+		}
+		if contains(skip, id) {
+			continue
+		}
+		keep = append(keep, r)
+	}
+	return keep, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	lang, err := f.language()
+	if err != nil {
+		return err
+	}
+	w, err := report.Lookup(f.format)
+	if err != nil {
+		return usageError("--format: %v", err)
+	}
+	failOn, err := detectors.ParseSeverity(f.failOn)
+	if err != nil {
+		return usageError("--fail-on: %v", err)
+	}
+	minSev, err := detectors.ParseSeverity(f.minSeverity)
+	if err != nil || minSev > detectors.Critical {
+		return usageError("--min-severity: want info, warning, error or critical")
+	}
+	filter, err := f.recordFilter()
+	if err != nil {
+		return err
+	}
+	rules, err := loadRules(f.rulesFiles, f.onlyRules, f.skipRules)
+	if err != nil {
+		return err
+	}
+	files, probs, err := discover(args)
+	if err != nil {
+		return err
+	}
+	eng := detectors.NewEngine(rules, lang)
+	res := scan.Run(ctx, files, probs, eng, scan.Options{Jobs: f.jobs, Filter: filter})
+	if ctx.Err() != nil {
+		return &exitError{exitUsage, fmt.Errorf("interrupted")}
+	}
+	kept := res.Findings[:0]
+	for _, fd := range res.Findings {
+		if fd.Severity >= minSev {
+			kept = append(kept, fd)
+		}
+	}
+	res.Findings = kept
+
+	out, closeOut, err := openOutput(f.output, stdout, files)
+	if err != nil {
+		return err
+	}
+	rep := report.New(version, lang, res)
+	if err := w.Write(out, rep); err != nil {
+		closeOut()
+		return &exitError{exitUsage, fmt.Errorf("writing the report: %v", err)}
+	}
+	if err := closeOut(); err != nil {
+		return &exitError{exitUsage, fmt.Errorf("writing the report: %v", err)}
+	}
+	// The table prints warnings itself; machine formats keep them in the
+	// document, so say them on stderr too.
+	if f.format != "table" {
+		for _, s := range res.Warnings {
+			fmt.Fprintln(stderr, "warning:", report.TerminalSafe(s, false))
+		}
+	}
+	if !res.Readable() {
+		return &exitError{exitUsage, fmt.Errorf("no input could be read as a log (%d input(s) tried)", len(res.Inputs))}
+	}
+	if f.strict && len(res.Warnings) > 0 {
+		return &exitError{exitUsage, fmt.Errorf("--strict: %d input problem(s), see the warnings", len(res.Warnings))}
+	}
+	for _, fd := range res.Findings {
+		if fd.Severity >= failOn {
+			return &exitError{code: exitFindings}
+		}
+	}
+	return nil
+}

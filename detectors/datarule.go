@@ -1,0 +1,414 @@
+package detectors
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/extriage/extriage/parsers"
+)
+
+// RuleFile is the schema of a rule file (the embedded catalog and the files
+// given with --rules). docs/rules.md documents it.
+type RuleFile struct {
+	Rules []DataRuleSpec `yaml:"rules"`
+}
+
+// DataRuleSpec is one rule written as data: metadata plus a match on single
+// records.
+type DataRuleSpec struct {
+	Meta    `yaml:",inline"`
+	Match   MatchSpec         `yaml:"match"`
+	Capture map[string]string `yaml:"capture"` // value name -> "data[N]", "field:NAME", "provider", "event_id" or "host"
+}
+
+// MatchSpec says which records a data rule fires on. Every condition given
+// must hold; lists match when any of their items does. Text matching is
+// case-insensitive unless the pattern says otherwise.
+type MatchSpec struct {
+	Provider []string          `yaml:"provider"`    // event source, compared without case
+	EventID  []uint32          `yaml:"event_id"`    // event IDs as Event Viewer shows them
+	Level    []parsers.Level   `yaml:"level"`       // normalised levels
+	Keywords []string          `yaml:"keywords"`    // at least one must occur in the text (cheap pre-filter)
+	Pattern  []string          `yaml:"pattern"`     // regular expressions on the text; named groups become values
+	Not      []string          `yaml:"not_pattern"` // the record must match none of these
+	Fields   map[string]string `yaml:"fields"`      // Fields[name] must match the regex
+	NotField map[string]string `yaml:"not_fields"`  // Fields[name] must not match the regex
+}
+
+// DataRule is a compiled DataRuleSpec. It is a FileRule whose checker looks
+// at each record on its own.
+type DataRule struct {
+	meta      Meta
+	providers []string
+	ids       map[uint32]bool
+	levels    map[parsers.Level]bool
+	keywords  []string // lower case
+	patterns  []*regexp.Regexp
+	nots      []*regexp.Regexp
+	fields    map[string]*regexp.Regexp
+	notFields map[string]*regexp.Regexp
+	capture   map[string]capturer
+	source    string // file:line of the rule's definition
+}
+
+// Meta returns the rule's metadata.
+func (d *DataRule) Meta() *Meta { return &d.meta }
+
+// Source returns where the rule was defined ("file:line").
+func (d *DataRule) Source() string { return d.source }
+
+type capturer func(r *parsers.Record) string
+
+var dataRef = regexp.MustCompile(`^data\[(\d+)\]$`)
+
+func compileCapture(spec string) (capturer, error) {
+	switch {
+	case spec == "provider":
+		return func(r *parsers.Record) string { return r.Provider }, nil
+	case spec == "event_id":
+		return func(r *parsers.Record) string { return strconv.FormatUint(uint64(r.EventID), 10) }, nil
+	case spec == "host":
+		return func(r *parsers.Record) string { return HostName(r.Host) }, nil
+	case strings.HasPrefix(spec, "field:"):
+		name := spec[len("field:"):]
+		return func(r *parsers.Record) string { return r.Fields[name] }, nil
+	}
+	if m := dataRef.FindStringSubmatch(spec); m != nil {
+		i, _ := strconv.Atoi(m[1])
+		return func(r *parsers.Record) string {
+			if i < len(r.Data) {
+				return r.Data[i]
+			}
+			return ""
+		}, nil
+	}
+	return nil, fmt.Errorf("capture %q: want data[N], field:NAME, provider, event_id or host", spec)
+}
+
+func compileRegex(p string) (*regexp.Regexp, error) {
+	if !strings.HasPrefix(p, "(?") {
+		p = "(?i)" + p
+	}
+	return regexp.Compile(p)
+}
+
+// Compile checks a spec and builds the rule. source names where the spec
+// was written, for error messages.
+func (s *DataRuleSpec) Compile(source string) (*DataRule, error) {
+	d := &DataRule{meta: s.Meta, source: source}
+	if err := d.meta.Validate(); err != nil {
+		return nil, err
+	}
+	if len(d.meta.Formats) == 0 {
+		return nil, fmt.Errorf("rule %s: no formats: say which record kinds it reads", s.ID)
+	}
+	for _, f := range d.meta.Formats {
+		if !knownFormat(f) {
+			return nil, fmt.Errorf("rule %s: unknown format %q", s.ID, f)
+		}
+	}
+	m := s.Match
+	if len(m.Provider)+len(m.EventID)+len(m.Keywords)+len(m.Pattern)+len(m.Fields)+len(m.Level) == 0 {
+		return nil, fmt.Errorf("rule %s: match is empty: it would fire on every record", s.ID)
+	}
+	d.providers = m.Provider
+	if len(m.EventID) > 0 {
+		d.ids = map[uint32]bool{}
+		for _, id := range m.EventID {
+			d.ids[id] = true
+		}
+	}
+	if len(m.Level) > 0 {
+		d.levels = map[parsers.Level]bool{}
+		for _, l := range m.Level {
+			d.levels[l] = true
+		}
+	}
+	for _, k := range m.Keywords {
+		if k == "" {
+			return nil, fmt.Errorf("rule %s: empty keyword", s.ID)
+		}
+		d.keywords = append(d.keywords, strings.ToLower(k))
+	}
+	groups := map[string]bool{}
+	for _, p := range m.Pattern {
+		re, err := compileRegex(p)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: pattern %q: %v", s.ID, p, err)
+		}
+		for _, n := range re.SubexpNames() {
+			if n != "" {
+				groups[n] = true
+			}
+		}
+		d.patterns = append(d.patterns, re)
+	}
+	for _, p := range m.Not {
+		re, err := compileRegex(p)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: not_pattern %q: %v", s.ID, p, err)
+		}
+		d.nots = append(d.nots, re)
+	}
+	var err error
+	if d.fields, err = compileFieldMap(s.ID, "fields", m.Fields); err != nil {
+		return nil, err
+	}
+	if d.notFields, err = compileFieldMap(s.ID, "not_fields", m.NotField); err != nil {
+		return nil, err
+	}
+	d.capture = map[string]capturer{}
+	for name, spec := range s.Capture {
+		c, err := compileCapture(spec)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %v", s.ID, err)
+		}
+		d.capture[name] = c
+		groups[name] = true
+	}
+	groups["host"] = true
+	for _, l := range Langs {
+		for _, p := range Placeholders(textIn(s.Remedy, l)) {
+			if !groups[p] {
+				return nil, fmt.Errorf("rule %s: remedy (%s) uses {%s}, which no pattern group or capture provides", s.ID, l, p)
+			}
+		}
+	}
+	return d, nil
+}
+
+func compileFieldMap(id, what string, m map[string]string) (map[string]*regexp.Regexp, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	out := map[string]*regexp.Regexp{}
+	for k, p := range m {
+		re, err := compileRegex(p)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %s %s: %v", id, what, k, err)
+		}
+		out[k] = re
+	}
+	return out, nil
+}
+
+func knownFormat(f parsers.Format) bool {
+	switch f {
+	case parsers.FormatEVTX, parsers.FormatEVT, parsers.FormatEvExport, parsers.FormatSetupLog,
+		parsers.FormatUpdateLog, parsers.FormatMSILog:
+		return true
+	}
+	return false
+}
+
+// Match tests one record and returns the captured values when it fires.
+// lower is the record's text in lower case (see RecordView).
+func (d *DataRule) Match(r *parsers.Record, v *RecordView) (map[string]string, bool) {
+	if d.ids != nil && !d.ids[r.EventID] {
+		return nil, false
+	}
+	if d.providers != nil {
+		ok := false
+		for _, p := range d.providers {
+			if strings.EqualFold(p, r.Provider) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return nil, false
+		}
+	}
+	if d.levels != nil && !d.levels[r.Level] {
+		return nil, false
+	}
+	if len(d.keywords) > 0 {
+		lower := v.Lower()
+		ok := false
+		for _, k := range d.keywords {
+			if strings.Contains(lower, k) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return nil, false
+		}
+	}
+	for k, re := range d.fields {
+		if !re.MatchString(r.Fields[k]) {
+			return nil, false
+		}
+	}
+	for k, re := range d.notFields {
+		if re.MatchString(r.Fields[k]) {
+			return nil, false
+		}
+	}
+	values := map[string]string{}
+	if len(d.patterns) > 0 {
+		text := v.Text()
+		// Every pattern is tried, so that a short one (an error code) does
+		// not hide the values a longer one (the message) captures.
+		ok := false
+		for _, re := range d.patterns {
+			m := re.FindStringSubmatch(text)
+			if m == nil {
+				continue
+			}
+			ok = true
+			for i, n := range re.SubexpNames() {
+				if n != "" && m[i] != "" && values[n] == "" {
+					values[n] = strings.TrimSpace(m[i])
+				}
+			}
+		}
+		if !ok {
+			return nil, false
+		}
+	}
+	if len(d.nots) > 0 {
+		text := v.Text()
+		for _, re := range d.nots {
+			if re.MatchString(text) {
+				return nil, false
+			}
+		}
+	}
+	for name, c := range d.capture {
+		if s := c(r); s != "" {
+			values[name] = s
+		}
+	}
+	return values, true
+}
+
+// NewChecker returns a checker that reports each matching record.
+func (d *DataRule) NewChecker(f FileInfo) Checker {
+	return &dataChecker{rule: d, view: f.View}
+}
+
+type dataChecker struct {
+	rule *DataRule
+	view *RecordView
+	hits []Hit
+	own  RecordView
+}
+
+func (c *dataChecker) Record(r *parsers.Record) {
+	v := c.view
+	if v == nil || v.rec != r {
+		c.own.Reset(r)
+		v = &c.own
+	}
+	vals, ok := c.rule.Match(r, v)
+	if !ok {
+		return
+	}
+	c.hits = append(c.hits, Hit{Host: HostName(r.Host), Evidence: []Evidence{EvidenceOf(r)}, Values: vals, Key: vals["key"]})
+}
+
+func (c *dataChecker) Finish() []Hit { return c.hits }
+
+// RecordView caches what several rules compute from the same record: its
+// text and the lower-case copy the keyword pre-filter reads.
+type RecordView struct {
+	rec   *parsers.Record
+	text  string
+	lower string
+	done  uint8
+}
+
+// Reset points the view at a new record.
+func (v *RecordView) Reset(r *parsers.Record) { *v = RecordView{rec: r} }
+
+// Text returns the record's searchable text.
+func (v *RecordView) Text() string {
+	if v.done&1 == 0 {
+		v.text = v.rec.Text()
+		v.done |= 1
+	}
+	return v.text
+}
+
+// Lower returns the record's text in lower case.
+func (v *RecordView) Lower() string {
+	if v.done&2 == 0 {
+		v.lower = strings.ToLower(v.Text())
+		v.done |= 2
+	}
+	return v.lower
+}
+
+// LoadRules reads a rule file. name is used in error messages, which give
+// the file, the line and what is wrong.
+func LoadRules(name string, data []byte) ([]Rule, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %s", name, yamlErrorText(name, err))
+	}
+	if len(root.Content) == 0 {
+		return nil, fmt.Errorf("%s: empty rule file", name)
+	}
+	doc := root.Content[0]
+	var rulesNode *yaml.Node
+	if doc.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(doc.Content); i += 2 {
+			if doc.Content[i].Value == "rules" {
+				rulesNode = doc.Content[i+1]
+			}
+		}
+	}
+	if rulesNode == nil || rulesNode.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("%s:%d: want a top-level \"rules:\" list", name, doc.Line)
+	}
+	// Decode strictly, so that a misspelt key is an error, not a rule that
+	// silently matches more than meant.
+	var file RuleFile
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&file); err != nil {
+		return nil, fmt.Errorf("%s", yamlErrorText(name, err))
+	}
+	var out []Rule
+	seen := map[string]int{}
+	for i, spec := range file.Rules {
+		line := rulesNode.Content[i].Line
+		src := fmt.Sprintf("%s:%d", name, line)
+		if first, dup := seen[spec.ID]; dup {
+			return nil, fmt.Errorf("%s: rule %s is defined twice (first at line %d)", src, spec.ID, first)
+		}
+		seen[spec.ID] = line
+		d, err := spec.Compile(src)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", src, err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlErrorText turns a YAML error into "file:line: what" lines.
+func yamlErrorText(name string, err error) string {
+	var msgs []string
+	if te, ok := err.(*yaml.TypeError); ok {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	for i, m := range msgs {
+		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+			msgs[i] = fmt.Sprintf("%s:%s: %s", name, sm[1], sm[2])
+		} else {
+			msgs[i] = name + ": " + strings.TrimPrefix(m, "yaml: ")
+		}
+	}
+	return strings.Join(msgs, "; ")
+}

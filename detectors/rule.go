@@ -1,0 +1,217 @@
+package detectors
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/extriage/extriage/parsers"
+)
+
+// Meta is what every rule says about itself: the part of a rule that the
+// catalog lists and the report prints.
+type Meta struct {
+	ID       string           `yaml:"id" json:"id"`
+	Title    Text             `yaml:"title" json:"title"`
+	Severity Severity         `yaml:"severity" json:"severity"`
+	KB       []string         `yaml:"kb" json:"kb"`
+	Formats  []parsers.Format `yaml:"formats" json:"formats,omitempty"` // the record kinds it reads; none for bundle rules
+	Remedy   Text             `yaml:"remedy" json:"remedy"`             // may hold {name} placeholders for captured values
+	Doc      Text             `yaml:"doc" json:"doc"`                   // what the rule looks for and why, for `extriage rules ID`
+}
+
+// Reads reports whether the rule reads records of format f.
+func (m *Meta) Reads(f parsers.Format) bool {
+	for _, g := range m.Formats {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+var ruleID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate checks that the metadata is complete: a kebab-case ID, a title
+// and a remedy in every language, at least one KB article.
+func (m *Meta) Validate() error {
+	var probs []string
+	if !ruleID.MatchString(m.ID) {
+		probs = append(probs, fmt.Sprintf("id %q is not kebab-case", m.ID))
+	}
+	if m.Severity < Info || m.Severity > Critical {
+		probs = append(probs, "severity out of range")
+	}
+	for _, l := range Langs {
+		if strings.TrimSpace(textIn(m.Title, l)) == "" {
+			probs = append(probs, "title has no "+string(l)+" text")
+		}
+		if strings.TrimSpace(textIn(m.Remedy, l)) == "" {
+			probs = append(probs, "remedy has no "+string(l)+" text")
+		}
+	}
+	if len(m.KB) == 0 {
+		probs = append(probs, "no KB article")
+	}
+	for _, kb := range m.KB {
+		if !kbRef.MatchString(kb) {
+			probs = append(probs, fmt.Sprintf("KB reference %q is not a KB or Q number", kb))
+		}
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("rule %s: %s", m.ID, strings.Join(probs, "; "))
+	}
+	return nil
+}
+
+var kbRef = regexp.MustCompile(`^(Q?\d{5,7})$`)
+
+func textIn(t Text, l Lang) string {
+	if l == Polish {
+		return t.PL
+	}
+	return t.EN
+}
+
+// KBURL returns the address of a KB article, for links in reports.
+func KBURL(kb string) string {
+	return "https://support.microsoft.com/kb/" + strings.TrimPrefix(kb, "Q")
+}
+
+// Rule is one detector of the catalog. A rule is also a FileRule or a
+// BundleRule (or both); the engine decides how and when to run it.
+type Rule interface {
+	Meta() *Meta
+}
+
+// FileInfo describes the file a FileRule is about to read.
+type FileInfo struct {
+	Path     string
+	Format   parsers.Format
+	HostHint string // the host the file belongs to when its records do not say
+	// View is the shared per-record cache the engine refreshes before each
+	// record; checkers may use it to avoid recomputing the record's text.
+	View *RecordView
+}
+
+// FileRule reads the records of one file, in order.
+type FileRule interface {
+	Rule
+	// NewChecker returns the state for reading one file, or nil when the
+	// rule has nothing to look for in a file of that kind.
+	NewChecker(f FileInfo) Checker
+}
+
+// Checker follows one file's records for one rule.
+type Checker interface {
+	// Record is called for every record of the file, in order. The record
+	// must not be kept after the call returns.
+	Record(r *parsers.Record)
+	// Finish is called once after the last record and returns what the rule
+	// found in the file.
+	Finish() []Hit
+}
+
+// BundleRule looks at a whole bundle at once: its hosts, the facts and
+// findings of every file.
+type BundleRule interface {
+	Rule
+	CheckBundle(b *Bundle) []Hit
+}
+
+// Hit is what a rule found, before the engine dresses it as a Finding.
+type Hit struct {
+	Host     string            // the server it concerns ("" = the file's host)
+	Evidence []Evidence        // the records that prove it, in order
+	Values   map[string]string // captured values, for the remedy's placeholders
+	// Severity overrides the rule's severity when not nil (a FileInUse in a
+	// run that still succeeded is a warning, not an error).
+	Severity *Severity
+	// Key groups hits into one finding: hits of the same rule, host and key
+	// merge (their evidence is appended). Empty means one finding per rule
+	// and host.
+	Key string
+	// Count is how many matching records the hit stands for; 0 means
+	// len(Evidence).
+	Count int
+}
+
+// Evidence is one cited record: where it is and what it says.
+type Evidence struct {
+	Path   string    `json:"path"`
+	Line   int       `json:"line,omitempty"`
+	Record uint64    `json:"record,omitempty"`
+	Time   time.Time `json:"-"`
+	// TimeQ says how far Time can be trusted (see parsers.TimeQuality).
+	TimeQ parsers.TimeQuality `json:"-"`
+	Text  string              `json:"text"`
+}
+
+// EvidenceOf cites a record: its location, time and text. Event records are
+// cited as "Provider EventID (level): message | data".
+func EvidenceOf(r *parsers.Record) Evidence {
+	return Evidence{Path: r.Path, Line: r.Line, Record: r.RecordID, Time: r.Time, TimeQ: r.TimeQ, Text: RecordText(r)}
+}
+
+// RecordText renders a record in one line of text for evidence and listings.
+func RecordText(r *parsers.Record) string {
+	if r.Provider == "" && r.EventID == 0 {
+		return r.Message
+	}
+	var b strings.Builder
+	b.WriteString(r.Provider)
+	fmt.Fprintf(&b, " %d", r.EventID)
+	if r.Level != "" {
+		fmt.Fprintf(&b, " (%s)", r.Level)
+	}
+	if r.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(r.Message)
+	} else if len(r.Data) > 0 {
+		b.WriteString(": ")
+		b.WriteString(strings.Join(r.Data, " | "))
+	}
+	return b.String()
+}
+
+// Location cites the evidence as "path:line" or "path#record".
+func (e Evidence) Location() string {
+	switch {
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d", e.Path, e.Line)
+	case e.Record > 0:
+		return fmt.Sprintf("%s#%d", e.Path, e.Record)
+	}
+	return e.Path
+}
+
+// Finding is one reported problem: a rule that fired on a host, the evidence
+// and what to do.
+type Finding struct {
+	Rule     string            `json:"rule"`
+	Title    string            `json:"title"`
+	Severity Severity          `json:"severity"`
+	KB       []string          `json:"kb"`
+	Host     string            `json:"host"`
+	Bundle   string            `json:"bundle,omitempty"`
+	Count    int               `json:"count"` // matching records; Evidence holds at most MaxEvidence of them
+	Evidence []Evidence        `json:"evidence"`
+	Remedy   string            `json:"remedy"`
+	Values   map[string]string `json:"values,omitempty"`
+}
+
+// MaxEvidence is the most evidence items a finding keeps; Count tells how
+// many records matched in all.
+const MaxEvidence = 20
+
+// FirstTime returns the earliest known time among the evidence, or zero.
+func (f *Finding) FirstTime() time.Time {
+	var t time.Time
+	for _, e := range f.Evidence {
+		if !e.Time.IsZero() && (t.IsZero() || e.Time.Before(t)) {
+			t = e.Time
+		}
+	}
+	return t
+}

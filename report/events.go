@@ -1,0 +1,139 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/extriage/extriage/parsers"
+)
+
+// EventLine is one normalised record as `extriage events` writes it.
+type EventLine struct {
+	Path        string            `json:"path"`
+	Format      parsers.Format    `json:"format"`
+	Record      uint64            `json:"record,omitempty"`
+	Line        int               `json:"line,omitempty"`
+	Time        string            `json:"time,omitempty"`
+	TimeQuality string            `json:"time_quality,omitempty"`
+	Host        string            `json:"host,omitempty"`
+	Provider    string            `json:"provider,omitempty"`
+	EventID     *uint32           `json:"event_id,omitempty"`
+	Qualifiers  uint16            `json:"qualifiers,omitempty"`
+	Level       parsers.Level     `json:"level,omitempty"`
+	Channel     string            `json:"channel,omitempty"`
+	Data        []string          `json:"data,omitempty"`
+	Message     string            `json:"message,omitempty"`
+	Fields      map[string]string `json:"fields,omitempty"`
+}
+
+// NewEventLine converts a record to its output form: time in RFC 3339 UTC,
+// the event ID only for event formats.
+func NewEventLine(r *parsers.Record) EventLine {
+	e := EventLine{Path: r.Path, Format: r.Format, Record: r.RecordID, Line: r.Line,
+		Host: r.Host, Provider: r.Provider, Qualifiers: r.Qualifiers, Level: r.Level,
+		Channel: r.Channel, Data: r.Data, Message: r.Message, Fields: r.Fields}
+	if !r.Time.IsZero() {
+		e.Time = r.Time.UTC().Format(time.RFC3339Nano)
+	}
+	if r.TimeQ != parsers.TimeExact {
+		e.TimeQuality = string(r.TimeQ)
+	}
+	if r.Provider != "" || r.EventID != 0 {
+		id := r.EventID
+		e.EventID = &id
+	}
+	return e
+}
+
+// EventWriter writes records one at a time in a --format of `events`.
+type EventWriter interface {
+	Write(r *parsers.Record) error
+	Close() error
+}
+
+// NewEventWriter returns a writer for format jsonl, csv or table.
+func NewEventWriter(w io.Writer, format string) (EventWriter, error) {
+	switch strings.ToLower(format) {
+	case "jsonl", "json":
+		return &jsonlEvents{enc: json.NewEncoder(w)}, nil
+	case "csv":
+		cw := csv.NewWriter(w)
+		return &csvEvents{w: cw}, cw.Write(eventColumns)
+	case "table", "text":
+		return &textEvents{w: w}, nil
+	}
+	return nil, fmt.Errorf("unknown events format %q (want jsonl, csv or table)", format)
+}
+
+type jsonlEvents struct{ enc *json.Encoder }
+
+func (j *jsonlEvents) Write(r *parsers.Record) error { return j.enc.Encode(NewEventLine(r)) }
+func (j *jsonlEvents) Close() error                  { return nil }
+
+var eventColumns = []string{"path", "format", "record", "line", "time", "time_quality", "host", "provider", "event_id", "level", "channel", "data", "message"}
+
+type csvEvents struct{ w *csv.Writer }
+
+func (c *csvEvents) Write(r *parsers.Record) error {
+	e := NewEventLine(r)
+	id := ""
+	if e.EventID != nil {
+		id = strconv.FormatUint(uint64(*e.EventID), 10)
+	}
+	rec, line := "", ""
+	if e.Record > 0 {
+		rec = strconv.FormatUint(e.Record, 10)
+	}
+	if e.Line > 0 {
+		line = strconv.Itoa(e.Line)
+	}
+	return c.w.Write([]string{e.Path, string(e.Format), rec, line, e.Time, e.TimeQuality, e.Host,
+		e.Provider, id, string(e.Level), e.Channel, strings.Join(e.Data, " | "), CSVSafe(e.Message)})
+}
+
+func (c *csvEvents) Close() error { c.w.Flush(); return c.w.Error() }
+
+type textEvents struct{ w io.Writer }
+
+func (t *textEvents) Write(r *parsers.Record) error {
+	ts := "-"
+	if !r.Time.IsZero() {
+		ts = r.Time.UTC().Format("2006-01-02 15:04:05")
+	}
+	_, err := fmt.Fprintf(t.w, "%s  %s  %s  %s\n", TerminalSafe(r.Location(), false), ts,
+		TerminalSafe(r.Host, false), Shorten(TerminalSafe(eventText(r), false), 200))
+	return err
+}
+
+func (t *textEvents) Close() error { return nil }
+
+func eventText(r *parsers.Record) string {
+	if r.Provider == "" && r.EventID == 0 {
+		return r.Message
+	}
+	s := fmt.Sprintf("%s %d", r.Provider, r.EventID)
+	if r.Level != "" {
+		s += " " + string(r.Level)
+	}
+	if r.Message != "" {
+		return s + ": " + r.Message
+	}
+	if len(r.Data) > 0 {
+		return s + ": " + strings.Join(r.Data, " | ")
+	}
+	return s
+}
+
+// CSVSafe defuses a cell that a spreadsheet would run as a formula (one
+// that starts with =, +, - or @) by prefixing a quote.
+func CSVSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

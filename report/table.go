@@ -1,0 +1,143 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/extriage/extriage/detectors"
+)
+
+type tableWriter struct{}
+
+func init() { register(tableWriter{}) }
+
+// Name returns "table".
+func (tableWriter) Name() string { return "table" }
+
+// evidencePerRow is how many evidence items the table shows per finding.
+const evidencePerRow = 3
+
+// Write prints the findings per server as a table (rule, severity, host,
+// evidence, remedy), then a summary line and the warnings.
+func (tableWriter) Write(w io.Writer, r *Report) error {
+	tr := translations[r.Lang]
+	if len(r.Findings) > 0 {
+		fs := append([]detectors.Finding(nil), r.Findings...)
+		// Per server: host first, then the most severe.
+		sort.SliceStable(fs, func(i, j int) bool {
+			if fs[i].Bundle != fs[j].Bundle {
+				return fs[i].Bundle < fs[j].Bundle
+			}
+			if fs[i].Host != fs[j].Host {
+				return fs[i].Host < fs[j].Host
+			}
+			return fs[i].Severity > fs[j].Severity
+		})
+		t := tablewriter.NewTable(w,
+			tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{})),
+			tablewriter.WithRowAutoWrap(tw.WrapNormal),
+			tablewriter.WithHeaderAutoFormat(tw.Off),
+			tablewriter.WithRowAlignment(tw.AlignLeft),
+			tablewriter.WithRowMaxWidth(60),
+		)
+		t.Header(tr.rule, tr.severity, tr.host, tr.evidence, tr.remedy)
+		for _, f := range fs {
+			host := f.Host
+			if host == "" {
+				host = "-"
+			}
+			if err := t.Append([]string{
+				TerminalSafe(f.Rule+"\n"+f.Title, true),
+				f.Severity.String(),
+				TerminalSafe(host, false),
+				evidenceCell(f, tr),
+				TerminalSafe(f.Remedy+kbSuffix(f.KB), false),
+			}); err != nil {
+				return err
+			}
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(w, summaryLine(r, tr))
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(w, "%s (%d):\n", tr.warnings, len(r.Warnings))
+		for _, s := range r.Warnings {
+			fmt.Fprintln(w, "  "+TerminalSafe(s, false))
+		}
+	}
+	return nil
+}
+
+func kbSuffix(kb []string) string {
+	if len(kb) == 0 {
+		return ""
+	}
+	return " [KB " + strings.Join(kb, ", KB ") + "]"
+}
+
+func evidenceCell(f detectors.Finding, tr tableText) string {
+	var b strings.Builder
+	for i, e := range f.Evidence {
+		if i == evidencePerRow {
+			break
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(TerminalSafe(e.Location(), false))
+		if !e.Time.IsZero() {
+			b.WriteString(" " + e.Time.UTC().Format("2006-01-02 15:04:05"))
+		}
+		b.WriteString("\n  " + Shorten(TerminalSafe(e.Text, false), 160))
+	}
+	if more := f.Count - min(len(f.Evidence), evidencePerRow); more > 0 {
+		fmt.Fprintf(&b, "\n"+tr.more, more)
+	}
+	return b.String()
+}
+
+func summaryLine(r *Report, tr tableText) string {
+	c := CountBySeverity(r.Findings)
+	var parts []string
+	for s := detectors.Critical; s >= detectors.Info; s-- {
+		if c[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c[s], s))
+		}
+	}
+	hosts := map[string]bool{}
+	for _, f := range r.Findings {
+		hosts[f.Host] = true
+	}
+	read := 0
+	for _, in := range r.Inputs {
+		if !in.Unrecognised && !in.Failed {
+			read++
+		}
+	}
+	s := fmt.Sprintf(tr.summary, len(r.Findings), len(hosts), read, len(r.Inputs))
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return s
+}
+
+type tableText struct {
+	rule, severity, host, evidence, remedy, warnings, more, summary string
+}
+
+var translations = map[detectors.Lang]tableText{
+	detectors.English: {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
+		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read"},
+	detectors.Polish: {"REGUŁA", "WAGA", "SERWER", "DOWODY", "ZALECENIE", "Ostrzeżenia",
+		"(i %d więcej)", "Wyniki: %d na %d serwerach; odczytano %d z %d plików wejściowych"},
+	"": {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
+		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read"},
+}
