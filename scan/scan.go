@@ -309,4 +309,3 @@ func Records(ctx context.Context, files []File, emit func(*parsers.Record) error
 	}
 	return infos, nil
 }
-
