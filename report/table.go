@@ -11,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/extriage/extriage/detectors"
+	"github.com/extriage/extriage/parsers"
 )
 
 type tableWriter struct{}
@@ -93,9 +94,7 @@ func evidenceCell(f detectors.Finding, tr tableText) string {
 			b.WriteString("\n")
 		}
 		b.WriteString(TerminalSafe(e.Location(), false))
-		if !e.Time.IsZero() {
-			b.WriteString(" " + e.Time.UTC().Format("2006-01-02 15:04:05"))
-		}
+		b.WriteString(evidenceTime(e, tr))
 		b.WriteString("\n  " + Shorten(TerminalSafe(e.Text, false), 160))
 	}
 	if more := f.Count - min(len(f.Evidence), evidencePerRow); more > 0 {
@@ -131,13 +130,33 @@ func summaryLine(r *Report, tr tableText) string {
 
 type tableText struct {
 	rule, severity, host, evidence, remedy, warnings, more, summary string
+	noDate, noZone                                                  string
 }
 
 var translations = map[detectors.Lang]tableText{
 	detectors.English: {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
-		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read"},
+		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read",
+		"(time of day only)", "(local time)"},
 	detectors.Polish: {"REGUŁA", "WAGA", "SERWER", "DOWODY", "ZALECENIE", "Ostrzeżenia",
-		"(i %d więcej)", "Wyniki: %d na %d serwerach; odczytano %d z %d plików wejściowych"},
+		"(i %d więcej)", "Wyniki: %d na %d serwerach; odczytano %d z %d plików wejściowych",
+		"(tylko godzina)", "(czas lokalny)"},
 	"": {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
-		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read"},
+		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read",
+		"(time of day only)", "(local time)"},
+}
+
+// evidenceTime renders an evidence time as the log gave it: a time of day
+// alone when the log had no date, marked when it had no zone.
+func evidenceTime(e detectors.Evidence, tr tableText) string {
+	if e.Time.IsZero() {
+		return ""
+	}
+	t := e.Time.UTC()
+	switch e.TimeQ {
+	case parsers.TimeNoDate:
+		return " " + t.Format("15:04:05") + " " + tr.noDate
+	case parsers.TimeNoZone:
+		return " " + t.Format("2006-01-02 15:04:05") + " " + tr.noZone
+	}
+	return " " + t.Format("2006-01-02 15:04:05") + " UTC"
 }

@@ -185,6 +185,7 @@ func scanInput(ctx context.Context, in parsers.Input, hostHint string, eng *dete
 	fr := eng.NewFile(detectors.FileInfo{Path: in.Path, Format: p.Format(), HostHint: hostHint})
 	hostSeen := ""
 	dropped := 0
+	var warnMu sync.Mutex // parsers call Warn from one goroutine at a time; be safe anyway
 	sink := parsers.Sink{
 		Record: func(r *parsers.Record) bool {
 			info.Records++
@@ -198,6 +199,8 @@ func scanInput(ctx context.Context, in parsers.Input, hostHint string, eng *dete
 			return ctx.Err() == nil
 		},
 		Warn: func(w parsers.Warning) {
+			warnMu.Lock()
+			defer warnMu.Unlock()
 			if len(info.Warnings) < MaxWarningsPerFile {
 				info.Warnings = append(info.Warnings, warningText(w))
 			} else {
