@@ -2,4 +2,7 @@
 // side effect.
 package all
 
-import ()
+import (
+	_ "github.com/extriage/extriage/parsers/setuplog"  // Exchange setup logs
+	_ "github.com/extriage/extriage/parsers/updatelog" // update.exe hotfix logs
+)

@@ -1,0 +1,197 @@
+package setuplog
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/extriage/extriage/parsers"
+)
+
+var (
+	// runStart2007Re matches the line that opens a 2007+ setup run.
+	runStart2007Re = regexp.MustCompile(`(?i)Starting Microsoft Exchange (Server (\d{4}|Subscription Edition)|2007) Setup`)
+	bannerRe       = regexp.MustCompile(`^\*{10,}\s*$`)
+	errorRefRe     = regexp.MustCompile(`(?i)^\[ERROR-REFERENCE\] Id=(\S+)`)
+)
+
+// modernTime reads the stamp groups of modernRe; ok is false for a date or
+// time out of range.
+func modernTime(line string, m []int) (t time.Time, ok bool) {
+	num := func(i int) int {
+		if m[2*i] < 0 {
+			return 0
+		}
+		v, _ := strconv.Atoi(line[m[2*i]:m[2*i+1]])
+		return v
+	}
+	month, day, year := num(1), num(2), num(3)
+	hour, minute, sec := num(4), num(5), num(6)
+	var nsec int
+	if m[14] >= 0 {
+		frac := line[m[14]:m[15]]
+		f, _ := strconv.Atoi(frac)
+		for i := len(frac); i < 9; i++ {
+			f *= 10
+		}
+		nsec = f
+	}
+	if m[16] >= 0 {
+		if hour < 1 || hour > 12 {
+			return time.Time{}, false
+		}
+		pm := strings.EqualFold(line[m[16]:m[17]], "PM")
+		switch {
+		case pm && hour < 12:
+			hour += 12
+		case !pm && hour == 12:
+			hour = 0
+		}
+	}
+	if year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t = time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	if t.Day() != day {
+		return time.Time{}, false // the 31st of a 30-day month
+	}
+	return t, true
+}
+
+// modernParse is the state of parsing one 2007+ ExchangeSetup.log.
+type modernParse struct {
+	o          *out
+	b          builder
+	run        int             // current run index
+	runRecords int             // records given to the current run so far
+	pending    *parsers.Record // a finished banner record held back
+	badStamps  int             // stamps whose date could not be read
+}
+
+func parseModern(ctx context.Context, o *out) error {
+	p := &modernParse{o: o, b: builder{o: o}, run: 1}
+	src := newLineSource(ctx, o.in, o)
+	for !o.stopped && src.next() {
+		p.line(src.Number(), src.Text())
+	}
+	p.finish()
+	if p.pending != nil {
+		p.deliver(p.pending)
+		p.pending = nil
+	}
+	if p.badStamps > 0 {
+		o.warn(0, "%d line(s) with an unreadable date in the stamp: kept without a time", p.badStamps)
+	}
+	return src.fail()
+}
+
+func (p *modernParse) line(n int, text string) {
+	m := modernRe.FindStringSubmatchIndex(text)
+	var (
+		t     time.Time
+		ok    bool
+		depth string
+		rest  string
+	)
+	switch {
+	case m != nil:
+		t, ok = modernTime(text, m)
+		depth, rest = text[m[18]:m[19]], text[m[1]:]
+	default:
+		lm := modernLooseRe.FindStringSubmatchIndex(text)
+		if lm == nil {
+			if p.b.cur == nil {
+				// Text before the first stamped line: a record of its own.
+				if strings.TrimSpace(text) == "" {
+					return
+				}
+				p.begin(n, time.Time{}, parsers.TimeNone, "", text)
+				return
+			}
+			p.b.cont(n, text)
+			return
+		}
+		depth, rest = text[lm[2]:lm[3]], text[lm[1]:]
+	}
+	if !ok {
+		if p.badStamps == 0 {
+			p.o.warn(n, "unreadable date in stamp %q", text[:strings.IndexByte(text, ']')+1])
+		}
+		p.badStamps++
+		p.begin(n, time.Time{}, parsers.TimeNone, depth, rest)
+		return
+	}
+	p.begin(n, t, parsers.TimeNoZone, depth, rest)
+}
+
+// begin finishes the record being built and starts the next.
+func (p *modernParse) begin(n int, t time.Time, q parsers.TimeQuality, depth, text string) {
+	p.finish()
+	r := &parsers.Record{
+		Path:   p.o.in.Path,
+		Format: parsers.FormatSetupLog,
+		Line:   n,
+		Offset: -1,
+		Time:   t,
+		TimeQ:  q,
+		Fields: map[string]string{"generation": Gen2007},
+	}
+	if depth != "" {
+		r.Fields["depth"] = depth
+	}
+	p.b.begin(r, text)
+}
+
+// finish completes the record being built: its level, its run, and whether
+// it is held back as a banner.
+func (p *modernParse) finish() {
+	r := p.b.take()
+	if r == nil {
+		return
+	}
+	head := firstLine(r.Message)
+	switch {
+	case hasTag(head, "[ERROR]"), hasTag(head, "[ERROR-REFERENCE]"), hasTag(head, "[REQUIRED]"):
+		r.Level = parsers.LevelError
+	case hasTag(head, "[WARNING]"), hasTag(head, "[RECOMENDED]"), hasTag(head, "[RECOMMENDED]"):
+		r.Level = parsers.LevelWarning
+	}
+	if m := errorRefRe.FindStringSubmatch(head); m != nil {
+		r.Fields["error_reference"] = m[1]
+	}
+	if runStart2007Re.MatchString(head) {
+		if p.runRecords > 0 {
+			p.run++
+			p.runRecords = 0
+		}
+		if p.pending != nil { // the banner above the start line opens the run with it
+			p.deliver(p.pending)
+			p.pending = nil
+		}
+		p.deliver(r)
+		return
+	}
+	if p.pending != nil {
+		p.deliver(p.pending)
+		p.pending = nil
+	}
+	if bannerRe.MatchString(r.Message) {
+		p.pending = r
+		return
+	}
+	p.deliver(r)
+}
+
+// deliver gives r to the current run and to the sink.
+func (p *modernParse) deliver(r *parsers.Record) {
+	r.Fields["run"] = strconv.Itoa(p.run)
+	p.runRecords++
+	p.o.emit(r)
+}
+
+// hasTag reports whether a message starts with a severity tag, in any case.
+func hasTag(msg, tag string) bool {
+	return len(msg) >= len(tag) && strings.EqualFold(msg[:len(tag)], tag)
+}

@@ -1,0 +1,387 @@
+// Package updatelog reads the logs of the Windows Package Installer
+// (update.exe): %windir%\KB<n>.log for single updates and %windir%\svcpack.log
+// for service packs, as written on Windows 2000, XP and Server 2003.
+//
+// Every line of such a log starts with the seconds elapsed since the
+// installer started, three decimals and a colon:
+//
+//	940.344: DoInstallation:MyInstallCatalogFiles  failed:STR_CATALOG_INSTALL_FAILED
+//	1,313: KB979309 installation did not complete.
+//
+// The decimal separator follows the user's locale, so both '.' and ',' are
+// read. A line without that prefix continues the record before it.
+//
+// Each record carries:
+//
+//   - Line: the 1-based line of the prefixed line; Offset is -1.
+//   - Message: the text after "<seconds>: ", with continuation lines joined by "\n".
+//   - TimeQ = elapsed and a zero Time (the log has no wall-clock time);
+//     Fields["elapsed"] holds the seconds with '.' as the separator.
+//   - Fields["run"]: the 1-based index of the installer run (see below).
+//   - Level error on the lines that say an install failed (see IsFailure),
+//     warning on "FileInUse:: Added to Filelist:" lines.
+//   - Fields["extended_error"] ("0xf01e") on "Update.exe extended error code"
+//     lines and Fields["file_in_use"] (the path) on FileInUse lines.
+//
+// One file can hold several runs, appended one after another (svcpack.log
+// gets a new run for every service pack attempt). A new run starts where the
+// elapsed time goes backwards, or at a separator line of '=' characters
+// stamped 0.000 (the form such a log opens a run with; DERIVED, not seen in a
+// verified sample). Lines before the first prefixed line form run 1 too.
+//
+// Tracker turns the records into one Run summary per run for the rules.
+package updatelog
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/textio"
+)
+
+// Parser reads update.exe logs. Its zero value is ready to use.
+type Parser struct{}
+
+func init() { parsers.Register(Parser{}) }
+
+// Format returns parsers.FormatUpdateLog.
+func (Parser) Format() parsers.Format { return parsers.FormatUpdateLog }
+
+// maxMessage bounds the text one record keeps, continuation lines included.
+// A record that would grow past it keeps its first maxMessage bytes.
+const maxMessage = 2 << 20
+
+// prefixRe matches the elapsed-seconds prefix of a line: seconds, a '.' or
+// ',' separator, three decimals, a colon, and a space unless the line ends.
+var prefixRe = regexp.MustCompile(`^(\d{1,10})[.,](\d{3}):(?: |$)`)
+
+// splitPrefix returns the elapsed seconds (normalised to use '.') and the
+// text after the prefix of a log line, or ok=false for a line without one.
+func splitPrefix(line string) (elapsed, text string, ok bool) {
+	m := prefixRe.FindStringSubmatchIndex(line)
+	if m == nil {
+		return "", "", false
+	}
+	return line[m[2]:m[3]] + "." + line[m[4]:m[5]], line[m[1]:], true
+}
+
+// elapsedMillis turns "123.456" into 123456; it returns -1 when the value
+// does not fit.
+func elapsedMillis(elapsed string) int64 {
+	sec, frac, _ := strings.Cut(elapsed, ".")
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil || s > 1<<40 {
+		return -1
+	}
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	return s*1000 + f
+}
+
+var (
+	extendedErrRe  = regexp.MustCompile(`(?i)Update\.exe extended error code = (0x[0-9a-f]+)`)
+	didNotCompRe   = regexp.MustCompile(`(?i)\binstallation did not complete\.`)
+	updateFailedRe = regexp.MustCompile(`(?i)\bUpdate\.exe failed \d+\.`)
+	maskedRe       = regexp.MustCompile(`(?i)Update\.exe return code was masked to (0x[0-9a-f]+)`)
+	doInstallRe    = regexp.MustCompile(`(?i)^DoInstallation:.*\bfailed\b`)
+	failedStrRe    = regexp.MustCompile(`(?i)\bfailed:STR_\w+`)
+	doRegistryRe   = regexp.MustCompile(`(?i)\bDoRegistryUpdates failed\b`)
+	fileInUseRe    = regexp.MustCompile(`(?i)^FileInUse:: Added to Filelist:\s*(.*?)\s*$`)
+	separatorRe    = regexp.MustCompile(`^={20,}\s*$`)
+)
+
+// ExtendedError returns the code of an "Update.exe extended error code =
+// 0x<hex>" line, as written ("0xf01e"), or "".
+func ExtendedError(text string) string {
+	if m := extendedErrRe.FindStringSubmatch(text); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// isZeroHex reports whether a "0x..." code is zero.
+func isZeroHex(code string) bool {
+	return strings.TrimLeft(code[2:], "0") == ""
+}
+
+// IsFailure reports whether the text of an update.exe log line says the
+// install failed: a non-zero "Update.exe extended error code", "... installation
+// did not complete.", "Update.exe failed <n>.", "Update.exe return code was
+// masked to 0x643", "DoInstallation:... failed", "... failed:STR_...", or
+// "DoRegistryUpdates failed". Matching ignores case.
+func IsFailure(text string) bool {
+	if code := ExtendedError(text); code != "" {
+		return !isZeroHex(code)
+	}
+	if m := maskedRe.FindStringSubmatch(text); m != nil {
+		return strings.EqualFold(m[1], "0x643")
+	}
+	return didNotCompRe.MatchString(text) || updateFailedRe.MatchString(text) ||
+		doInstallRe.MatchString(text) || failedStrRe.MatchString(text) ||
+		doRegistryRe.MatchString(text)
+}
+
+// FileInUsePath returns the path of a "FileInUse:: Added to Filelist: <path>"
+// line and true, or "", false for any other text.
+func FileInUsePath(text string) (string, bool) {
+	m := fileInUseRe.FindStringSubmatch(firstLine(text))
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// Sniff scores the decoded head of a file: several lines with the
+// elapsed-seconds prefix score high, update.exe's own tokens higher.
+func (Parser) Sniff(head []byte) int {
+	text := textio.DecodeHead(head)
+	lines := strings.Split(text, "\n")
+	if len(head) >= parsers.SniffSize && len(lines) > 1 {
+		lines = lines[:len(lines)-1] // the last line may be cut short
+	}
+	var nonEmpty, prefixed int
+	for _, l := range lines {
+		l = strings.TrimRight(l, "\r")
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		nonEmpty++
+		if _, _, ok := splitPrefix(l); ok {
+			prefixed++
+		}
+	}
+	if prefixed == 0 {
+		return 0
+	}
+	tokens := 0
+	for _, tok := range []string{"Update.exe", "DoInstallation", "FileInUse::", "[PatchFilesFromResponseBlob]"} {
+		if strings.Contains(text, tok) {
+			tokens++
+		}
+	}
+	score := 0
+	switch {
+	case prefixed >= 3 && prefixed*2 >= nonEmpty:
+		score = 80
+	case prefixed >= 3:
+		score = 50
+	case prefixed*2 >= nonEmpty: // a short file: one or two lines, most prefixed
+		score = 45
+	default:
+		score = 20
+	}
+	if tokens > 0 {
+		score += 10 + 5*tokens
+	}
+	if score > 99 {
+		score = 99
+	}
+	return score
+}
+
+// Parse streams the records of an update.exe log to sink.
+func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) error {
+	warn := func(line int, format string, args ...any) {
+		if sink.Warn != nil {
+			sink.Warn(parsers.Warning{Path: in.Path, Offset: -1, Line: line, Msg: fmt.Sprintf(format, args...)})
+		}
+	}
+	if in.R == nil {
+		return fmt.Errorf("updatelog: %s: no data", in.Path)
+	}
+	lines := textio.NewLines(io.NewSectionReader(in.R, 0, in.Size))
+	p := &parse{in: in, sink: sink, warn: warn}
+	for lines.Next() {
+		n := lines.Number()
+		if n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if lines.Truncated() {
+			warn(n, "line longer than %d bytes: cut", textio.MaxLine)
+		}
+		if !p.line(n, lines.Text()) {
+			return nil
+		}
+	}
+	if err := lines.Err(); err != nil {
+		if p.emitted == 0 && p.cur == nil {
+			return fmt.Errorf("updatelog: %s: %w", in.Path, err)
+		}
+		warn(lines.Number()+1, "read error: %v", err)
+	}
+	p.flush()
+	return nil
+}
+
+// parse is the state of one Parse call.
+type parse struct {
+	in      parsers.Input
+	sink    parsers.Sink
+	warn    func(line int, format string, args ...any)
+	cur     *parsers.Record // the record being built, nil before the first line
+	msg     strings.Builder // cur's message so far
+	blanks  int             // blank continuation lines not yet added to msg
+	cut     bool            // cur's message hit maxMessage
+	stopped bool            // the sink asked to stop
+	emitted int
+
+	run         int   // the current run index, 0 before the first line
+	lastMillis  int64 // elapsed of the previous prefixed line, -1 if none
+	runHasText  bool  // the current run has a line other than a separator
+	havePrefix  bool  // a prefixed line was seen
+	initialised bool
+}
+
+// line handles one physical line; it returns false when the sink asked to
+// stop.
+func (p *parse) line(n int, text string) bool {
+	if !p.initialised {
+		p.initialised = true
+		p.lastMillis = -1
+	}
+	elapsed, rest, ok := splitPrefix(text)
+	if !ok {
+		if p.cur == nil {
+			// Text before the first prefixed line: a record of its own.
+			if strings.TrimSpace(text) == "" {
+				return true
+			}
+			if p.run == 0 {
+				p.run = 1
+			}
+			p.start(n, text)
+			p.cur.TimeQ = parsers.TimeNone
+			return !p.stopped
+		}
+		p.continuation(n, text)
+		return true
+	}
+	ms := elapsedMillis(elapsed)
+	sep := separatorRe.MatchString(rest)
+	switch {
+	case p.run == 0:
+		p.run = 1
+	case p.havePrefix && ms >= 0 && p.lastMillis >= 0 && ms < p.lastMillis:
+		p.run++
+		p.runHasText = false
+	case sep && ms == 0 && p.runHasText:
+		p.run++
+		p.runHasText = false
+	}
+	p.havePrefix = true
+	if ms >= 0 {
+		p.lastMillis = ms
+	}
+	if !sep {
+		p.runHasText = true
+	}
+	p.start(n, rest)
+	if p.stopped {
+		return false
+	}
+	p.cur.TimeQ = parsers.TimeElapsed
+	p.cur.Fields["elapsed"] = elapsed
+	return true
+}
+
+// start flushes the record being built and begins a new one.
+func (p *parse) start(n int, text string) {
+	p.flush()
+	if p.stopped {
+		return
+	}
+	p.cur = &parsers.Record{
+		Path:   p.in.Path,
+		Format: parsers.FormatUpdateLog,
+		Line:   n,
+		Offset: -1,
+		Fields: map[string]string{"run": strconv.Itoa(p.run)},
+	}
+	p.msg.Reset()
+	p.blanks = 0
+	p.cut = false
+	p.append(n, text)
+}
+
+// continuation adds a line without the prefix to the record being built.
+// Blank lines are held back so that a record never ends in empty lines.
+func (p *parse) continuation(n int, text string) {
+	if strings.TrimSpace(text) == "" {
+		p.blanks++
+		return
+	}
+	if p.msg.Len() > 0 || p.blanks > 0 {
+		for i := 0; i <= p.blanks && p.msg.Len() > 0; i++ {
+			if !p.room(n, 1) {
+				return
+			}
+			p.msg.WriteByte('\n')
+		}
+	}
+	p.blanks = 0
+	p.append(n, text)
+}
+
+func (p *parse) append(n int, text string) {
+	if !p.room(n, len(text)) {
+		text = text[:maxMessage-p.msg.Len()]
+		text = strings.ToValidUTF8(text, "")
+	}
+	p.msg.WriteString(text)
+}
+
+// room reports whether k more bytes fit in the current message; the first
+// time they do not, it warns.
+func (p *parse) room(n, k int) bool {
+	if p.msg.Len()+k <= maxMessage {
+		return true
+	}
+	if !p.cut {
+		p.cut = true
+		p.warn(n, "record starting at line %d longer than %d bytes: cut", p.cur.Line, maxMessage)
+	}
+	return false
+}
+
+// flush finishes the record being built and hands it to the sink.
+func (p *parse) flush() {
+	r := p.cur
+	if r == nil || p.stopped {
+		return
+	}
+	p.cur = nil
+	r.Message = p.msg.String()
+	classify(r)
+	p.emitted++
+	if p.sink.Record != nil && !p.sink.Record(r) {
+		p.stopped = true
+	}
+}
+
+// classify sets the level and the extracted fields of a finished record.
+func classify(r *parsers.Record) {
+	head := firstLine(r.Message)
+	if code := ExtendedError(head); code != "" {
+		r.Fields["extended_error"] = code
+	}
+	if path, ok := FileInUsePath(head); ok {
+		r.Fields["file_in_use"] = path
+		r.Level = parsers.LevelWarning
+	}
+	if IsFailure(head) {
+		r.Level = parsers.LevelError
+	}
+}
