@@ -24,6 +24,10 @@ type DataRuleSpec struct {
 	Meta    `yaml:",inline"`
 	Match   MatchSpec         `yaml:"match"`
 	Capture map[string]string `yaml:"capture"` // value name -> "data[N]", "field:NAME", "provider", "event_id" or "host"
+	// Scope limits which records count: "" every record; "verdict-run" only
+	// the records of the setup run that decides a setup log's verdict (the
+	// last run; earlier runs are history).
+	Scope string `yaml:"scope"`
 }
 
 // MatchSpec says which records a data rule fires on. Every condition given
@@ -54,6 +58,7 @@ type DataRule struct {
 	notFields map[string]*regexp.Regexp
 	capture   map[string]capturer
 	source    string // file:line of the rule's definition
+	verdict   bool   // scope: verdict-run
 }
 
 // Meta returns the rule's metadata.
@@ -111,6 +116,16 @@ func (s *DataRuleSpec) Compile(source string) (*DataRule, error) {
 		if !knownFormat(f) {
 			return nil, fmt.Errorf("rule %s: unknown format %q", s.ID, f)
 		}
+	}
+	switch s.Scope {
+	case "":
+	case "verdict-run":
+		if len(d.meta.Formats) != 1 || d.meta.Formats[0] != parsers.FormatSetupLog {
+			return nil, fmt.Errorf("rule %s: scope verdict-run applies to setuplog records only", s.ID)
+		}
+		d.verdict = true
+	default:
+		return nil, fmt.Errorf("rule %s: unknown scope %q (want verdict-run or nothing)", s.ID, s.Scope)
 	}
 	m := s.Match
 	if len(m.Provider)+len(m.EventID)+len(m.Keywords)+len(m.Pattern)+len(m.Fields)+len(m.Level) == 0 {
@@ -290,13 +305,15 @@ func (d *DataRule) Match(r *parsers.Record, v *RecordView) (map[string]string, b
 
 // NewChecker returns a checker that reports each matching record.
 func (d *DataRule) NewChecker(f FileInfo) Checker {
-	return &dataChecker{rule: d, view: f.View}
+	return &dataChecker{rule: d, view: f.View, ctx: f.Context}
 }
 
 type dataChecker struct {
 	rule *DataRule
 	view *RecordView
+	ctx  *FileContext
 	hits []Hit
+	runs []int // the setup run of each hit, for scope verdict-run
 	own  RecordView
 }
 
@@ -311,9 +328,25 @@ func (c *dataChecker) Record(r *parsers.Record) {
 		return
 	}
 	c.hits = append(c.hits, Hit{Host: HostName(r.Host), Evidence: []Evidence{EvidenceOf(r)}, Values: vals, Key: vals["key"]})
+	c.runs = append(c.runs, RunOf(r))
 }
 
-func (c *dataChecker) Finish() []Hit { return c.hits }
+func (c *dataChecker) Finish() []Hit {
+	if !c.rule.verdict || len(c.hits) == 0 {
+		return c.hits
+	}
+	run, _, ok := c.ctx.VerdictRun()
+	if !ok {
+		return nil
+	}
+	var keep []Hit
+	for i, h := range c.hits {
+		if c.runs[i] == run.Index {
+			keep = append(keep, h)
+		}
+	}
+	return keep
+}
 
 // RecordView caches what several rules compute from the same record: its
 // text and the lower-case copy the keyword pre-filter reads.

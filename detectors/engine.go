@@ -31,13 +31,21 @@ type FileRun struct {
 	checkers []Checker
 	rules    []Rule
 	view     *RecordView
+	ctx      *FileContext
+	extract  []Checker // fact extractors, not rules
 }
 
 // NewFile starts reading one file. Only the rules that read its format are
 // asked for a checker.
 func (e *Engine) NewFile(f FileInfo) *FileRun {
-	fr := &FileRun{info: f, view: &RecordView{}}
+	fr := &FileRun{info: f, view: &RecordView{}, ctx: &FileContext{format: f.Format}}
 	f.View = fr.view
+	f.Context = fr.ctx
+	for _, x := range extractors {
+		if c := x.NewChecker(f); c != nil {
+			fr.extract = append(fr.extract, c)
+		}
+	}
 	for _, r := range e.rules {
 		fr2, ok := r.(FileRule)
 		if !ok || !r.Meta().Reads(f.Format) {
@@ -51,12 +59,16 @@ func (e *Engine) NewFile(f FileInfo) *FileRun {
 	return fr
 }
 
-// Active reports whether any rule looks at this file.
-func (fr *FileRun) Active() bool { return len(fr.checkers) > 0 }
+// Active reports whether any rule or extractor looks at this file.
+func (fr *FileRun) Active() bool { return len(fr.checkers)+len(fr.extract) > 0 }
 
 // Record hands one record to every checker.
 func (fr *FileRun) Record(r *parsers.Record) {
 	fr.view.Reset(r)
+	fr.ctx.record(r)
+	for _, c := range fr.extract {
+		c.Record(r)
+	}
 	for _, c := range fr.checkers {
 		c.Record(r)
 	}
@@ -77,6 +89,17 @@ type RuleHit struct {
 // Finish ends the file and collects the hits and facts.
 func (fr *FileRun) Finish() FileResult {
 	var res FileResult
+	for _, c := range fr.extract {
+		c.Finish()
+		if fs, ok := c.(FactSource); ok {
+			for _, f := range fs.Facts() {
+				if f.Host == "" {
+					f.Host = fr.info.HostHint
+				}
+				res.Facts = append(res.Facts, f)
+			}
+		}
+	}
 	for i, c := range fr.checkers {
 		for _, h := range c.Finish() {
 			if h.Host == "" {

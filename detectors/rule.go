@@ -93,6 +93,8 @@ type FileInfo struct {
 	// View is the shared per-record cache the engine refreshes before each
 	// record; checkers may use it to avoid recomputing the record's text.
 	View *RecordView
+	// Context is the file's shared state (setup runs); valid in Finish.
+	Context *FileContext
 }
 
 // FileRule reads the records of one file, in order.

@@ -1,0 +1,56 @@
+package detectors
+
+import (
+	"strconv"
+
+	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/setuplog"
+)
+
+// FileContext is state about one file that several rules share and that
+// the engine keeps once, ahead of the rules: the setup runs of a setup log.
+type FileContext struct {
+	format parsers.Format
+	setup  setuplog.Tracker
+}
+
+func (c *FileContext) record(r *parsers.Record) {
+	if c.format == parsers.FormatSetupLog {
+		c.setup.Add(r)
+	}
+}
+
+// SetupRuns returns the runs of a setup log seen so far (all of them once
+// the file is finished).
+func (c *FileContext) SetupRuns() []setuplog.Run { return c.setup.Runs() }
+
+// VerdictRun returns the setup run whose outcome decides the verdict of a
+// setup log: the last run, as setuplog.Select picks it. Call it from
+// Finish. ok is false for other formats and for logs without a run.
+func (c *FileContext) VerdictRun() (run setuplog.Run, fellBack bool, ok bool) {
+	if c == nil || c.format != parsers.FormatSetupLog {
+		return setuplog.Run{}, false, false
+	}
+	return setuplog.Select(c.setup.Runs())
+}
+
+// RunOf returns the setup run index a record belongs to (its
+// Fields["run"]), 0 when it has none.
+func RunOf(r *parsers.Record) int {
+	n, _ := strconv.Atoi(r.Fields["run"])
+	return n
+}
+
+// Extractor reads files for facts only (versions, installs, roles); it
+// reports no findings of its own. Bundle rules compare the facts.
+type Extractor interface {
+	// NewChecker returns the state for one file, or nil when the file's
+	// format says nothing the extractor wants. Its Finish must return no
+	// hits; its facts come through FactSource.
+	NewChecker(f FileInfo) Checker
+}
+
+var extractors []Extractor
+
+// registerExtractor adds a fact extractor; catalog files call it from init.
+func registerExtractor(e Extractor) { extractors = append(extractors, e) }
