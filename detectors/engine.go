@@ -154,6 +154,7 @@ func (c *Collector) Add(r FileResult) {
 // Finish runs the bundle rules and returns every finding of the bundle,
 // most severe first, then by host, rule and first evidence.
 func (c *Collector) Finish() []Finding {
+	buildHosts(&c.bundle)
 	file := c.merge(c.hits)
 	c.bundle.Findings = file
 	var bh []RuleHit

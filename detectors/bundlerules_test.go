@@ -1,0 +1,230 @@
+package detectors
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/extriage/extriage/parsers"
+)
+
+// file is one synthetic input of a bundle.
+type file struct {
+	info FileInfo
+	recs []*parsers.Record
+}
+
+func runBundle(t *testing.T, files ...file) ([]Finding, *Bundle) {
+	t.Helper()
+	rules, err := Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := NewEngine(rules, English)
+	c := eng.NewCollector("case")
+	for _, f := range files {
+		fr := eng.NewFile(f.info)
+		for _, r := range f.recs {
+			fr.Record(r)
+		}
+		c.Add(fr.Finish())
+	}
+	fs := c.Finish()
+	return fs, c.Bundle()
+}
+
+func ev(host, provider string, id uint32, at time.Time, data ...string) *parsers.Record {
+	return &parsers.Record{Path: host + "/Application.evtx", Format: parsers.FormatEVTX, RecordID: uint64(at.Unix() % 100000),
+		Time: at, Host: host, Provider: provider, EventID: id, Level: parsers.LevelError, Data: data}
+}
+
+func evtxFile(host string, recs ...*parsers.Record) file {
+	return file{info: FileInfo{Path: host + "/Application.evtx", Format: parsers.FormatEVTX, HostHint: host}, recs: recs}
+}
+
+func textLine(path string, line int, msg string) *parsers.Record {
+	return &parsers.Record{Path: path, Format: parsers.FormatEvExport, Line: line, Message: msg}
+}
+
+func exportFile(host string, lines ...string) file {
+	path := host + "/inventory.txt"
+	f := file{info: FileInfo{Path: path, Format: parsers.FormatEvExport, HostHint: host}}
+	for i, l := range lines {
+		f.recs = append(f.recs, textLine(path, i+1, l))
+	}
+	return f
+}
+
+var t0 = time.Date(2006, 3, 14, 21, 0, 0, 0, time.UTC)
+
+func TestInventoryFromBanners(t *testing.T) {
+	_, b := runBundle(t,
+		exportFile("FE1", "AdminDisplayVersion : Version 6.5 (Build 7638.2: Service Pack 2)"),
+		evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1025, t0)),
+	)
+	hosts := b.HostList()
+	if len(hosts) != 2 {
+		t.Fatalf("hosts = %+v", hosts)
+	}
+	if h := hosts[0]; h.Name != "FE1" || h.Build != "6.5.7638.2" || h.Product != "Exchange Server 2003" || h.Level != "SP2" {
+		t.Errorf("FE1 = %+v", h)
+	}
+	if h := hosts[1]; h.Name != "NODE1" || h.Cluster != "node" || h.Product != "Exchange Server 2003" {
+		t.Errorf("NODE1 = %+v", h)
+	}
+}
+
+func roleFact(host, role, build string) Fact {
+	return Fact{Kind: FactRole, Host: host, Values: map[string]string{"role": role}}
+}
+
+// bundleWith runs one bundle rule on hand-made facts.
+func bundleWith(t *testing.T, id string, facts ...Fact) []Hit {
+	t.Helper()
+	rules, _ := Catalog()
+	r, ok := Find(rules, id).(BundleRule)
+	if !ok {
+		t.Fatalf("%s is not a bundle rule", id)
+	}
+	return r.CheckBundle(&Bundle{Name: "case", Facts: facts})
+}
+
+func version(host, build string) Fact {
+	return versionFact(host, build, "", "test", &parsers.Record{Path: host + ".txt", Line: 1, Message: "Version " + build})
+}
+
+func TestFrontendMixedVersions(t *testing.T) {
+	hits := bundleWith(t, "frontend-mixed-versions",
+		roleFact("FE1", "front-end", ""), roleFact("FE2", "front-end", ""), roleFact("BE1", "back-end", ""),
+		version("FE1", "6.5.7638.2"), version("FE2", "6.5.6944"), version("BE1", "6.5.6944"))
+	if len(hits) != 1 || !strings.Contains(hits[0].Values["versions"], "FE1 6.5.7638.2 (SP2), FE2 6.5.6944 (RTM)") {
+		t.Fatalf("hits = %+v", hits)
+	}
+	if hits := bundleWith(t, "frontend-mixed-versions",
+		roleFact("FE1", "front-end", ""), roleFact("FE2", "front-end", ""),
+		version("FE1", "6.5.7638.2"), version("FE2", "6.5.7638.2"), version("BE1", "6.5.6944")); len(hits) != 0 {
+		t.Fatalf("same builds: hits = %+v", hits)
+	}
+}
+
+func TestBackendBeforeFrontend(t *testing.T) {
+	hits := bundleWith(t, "backend-before-frontend",
+		roleFact("FE1", "front-end", ""), roleFact("BE1", "back-end", ""),
+		version("FE1", "6.5.6944"), version("BE1", "6.5.7638.2"))
+	if len(hits) != 1 || hits[0].Host != "BE1" || !strings.Contains(hits[0].Values["frontends"], "FE1 6.5.6944") {
+		t.Fatalf("hits = %+v", hits)
+	}
+	if hits := bundleWith(t, "backend-before-frontend",
+		roleFact("FE1", "front-end", ""), roleFact("BE1", "back-end", ""),
+		version("FE1", "6.5.7638.2"), version("BE1", "6.5.6944")); len(hits) != 0 {
+		t.Fatalf("front end first is right: hits = %+v", hits)
+	}
+}
+
+func TestClusterUpgradeOrder(t *testing.T) {
+	fs, _ := runBundle(t,
+		evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0), ev("NODE1", "MSExchangeCluster", 2146, t0.Add(time.Minute), "EXVS1 System Attendent: An Error occured during the Exchange resource upgrade")),
+	)
+	got := byRule(fs, "cluster-upgrade-order")
+	if len(got) != 1 || got[0].Host != "NODE1" || !strings.Contains(got[0].Remedy, "could not be upgraded after a node upgrade") {
+		t.Fatalf("2146: findings = %+v", got)
+	}
+	fs, _ = runBundle(t,
+		evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0)),
+		evtxFile("NODE2", ev("NODE2", "MSExchangeCluster", 1000, t0)),
+		exportFile("NODE1", "Version 6.5 (Build 7638.2: Service Pack 2)"),
+		exportFile("NODE2", "Version 6.5 (Build 7226.6: Service Pack 1)"),
+	)
+	got = byRule(fs, "cluster-upgrade-order")
+	if len(got) != 1 || !strings.Contains(got[0].Remedy, "NODE1 6.5.7638.2 (SP2), NODE2 6.5.7226.6 (SP1)") {
+		t.Fatalf("mixed nodes: findings = %+v", got)
+	}
+	fs, _ = runBundle(t,
+		evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0)),
+		evtxFile("NODE2", ev("NODE2", "MSExchangeCluster", 1000, t0)),
+		exportFile("NODE1", "Version 6.5 (Build 7638.2: Service Pack 2)"),
+		exportFile("NODE2", "Version 6.5 (Build 7638.2: Service Pack 2)"),
+	)
+	if got := byRule(fs, "cluster-upgrade-order"); len(got) != 0 {
+		t.Fatalf("same builds: findings = %+v", got)
+	}
+}
+
+func TestIISHotfix831464Missing(t *testing.T) {
+	node := func(extra ...file) []Finding {
+		files := append([]file{evtxFile("NODE1",
+			ev("NODE1", "MSExchangeCluster", 1025, t0),
+			ev("NODE1", "EventLog", 6009, t0, "5.02.", "3790", "Service Pack 1", "Multiprocessor Free"))}, extra...)
+		fs, _ := runBundle(t, files...)
+		return byRule(fs, "iis-hotfix-831464-missing")
+	}
+	if got := node(); len(got) != 1 || got[0].Host != "NODE1" {
+		t.Fatalf("findings = %+v", got)
+	}
+	if got := node(exportFile("NODE1", "Installed hotfix KB831464 on 2006-03-01")); len(got) != 0 {
+		t.Fatalf("KB831464 mentioned: findings = %+v", got)
+	}
+	fs, _ := runBundle(t, evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1025, t0),
+		ev("NODE1", "EventLog", 6009, t0, "5.00.", "2195", "Service Pack 4", "Uniprocessor Free")))
+	if got := byRule(fs, "iis-hotfix-831464-missing"); len(got) != 0 {
+		t.Fatalf("Windows 2000 node: findings = %+v", got)
+	}
+}
+
+func TestExchangeServiceFailedAfterUpdate(t *testing.T) {
+	update := file{info: FileInfo{Path: "NODE1/KB912442.log", Format: parsers.FormatUpdateLog, HostHint: "NODE1"}}
+	for i, l := range []string{"0.000: 2006/03/14 23:02:41.250 (local)", "12.484: Update.exe extended error code = 0x0"} {
+		el, msg, _ := strings.Cut(l, ": ")
+		update.recs = append(update.recs, &parsers.Record{Path: update.info.Path, Format: parsers.FormatUpdateLog, Line: i + 1, Message: msg,
+			TimeQ: parsers.TimeElapsed, Fields: map[string]string{"elapsed": el, "run": "1"}})
+	}
+	scm := func(at time.Time) file {
+		r := ev("NODE1", "Service Control Manager", 7024, at, "Microsoft Exchange Information Store", "3355443752")
+		r.Path = "NODE1/System.evtx"
+		return file{info: FileInfo{Path: r.Path, Format: parsers.FormatEVTX, HostHint: "NODE1"}, recs: []*parsers.Record{r}}
+	}
+	fs, _ := runBundle(t, update, scm(time.Date(2006, 3, 14, 23, 30, 0, 0, time.UTC)))
+	got := byRule(fs, "exchange-service-failed-after-update")
+	if len(got) != 1 || !strings.Contains(got[0].Remedy, "Microsoft Exchange Information Store failed after KB912442.log") && !strings.Contains(got[0].Remedy, "Microsoft Exchange Information Store failed after") {
+		t.Fatalf("findings = %+v", got)
+	}
+	if len(got[0].Evidence) != 2 || got[0].Evidence[0].Path != "NODE1/KB912442.log" {
+		t.Errorf("evidence = %+v", got[0].Evidence)
+	}
+	fs, _ = runBundle(t, update, scm(time.Date(2006, 3, 1, 8, 0, 0, 0, time.UTC)))
+	if got := byRule(fs, "exchange-service-failed-after-update"); len(got) != 0 {
+		t.Fatalf("failure two weeks before the update: findings = %+v", got)
+	}
+}
+
+func TestHotfixInstallFailedAndReboot(t *testing.T) {
+	info := FileInfo{Path: "KB1.log", Format: parsers.FormatUpdateLog, HostHint: "EX1"}
+	fs := runFile(t, English, info, updateLines(
+		"940.344: DoInstallation:MyInstallCatalogFiles  failed:STR_CATALOG_INSTALL_FAILED",
+		"1448.406: Update.exe extended error code = 0xf01e",
+		"1448.406: Update.exe return code was masked to 0x643 for MSI custom action compliance."))
+	got := byRule(fs, "hotfix-install-failed")
+	if len(got) != 1 || got[0].Evidence[0].Line != 1 || !strings.Contains(got[0].Remedy, "STR_CATALOG_INSTALL_FAILED") {
+		t.Fatalf("findings = %+v", got)
+	}
+	fs = runFile(t, English, info, updateLines("1.0: Copying files", "30.100: Update.exe extended error code = 0x0"))
+	if got := byRule(fs, "hotfix-install-failed"); len(got) != 0 {
+		t.Fatalf("successful run: %+v", got)
+	}
+}
+
+func TestADCAndRestoreRules(t *testing.T) {
+	fs := runFile(t, English, FileInfo{Path: "p.log", Format: parsers.FormatSetupLog, HostHint: "EX1"}, []*parsers.Record{
+		setupLine(4, "CAtom::ScFind (k:\\a.cxx:1)\n           Error code 0XC103FD04 (64772): Unable to find an Microsoft Exchange 2000 Server ADC with which to associate the Setup synchronization Connection Agreement object.", nil),
+	})
+	if got := byRule(fs, "adc-not-upgraded"); len(got) != 1 || got[0].Evidence[0].Line != 4 {
+		t.Fatalf("adc: %+v", got)
+	}
+	fs = runFile(t, English, FileInfo{Path: "a.evtx", Format: parsers.FormatEVTX}, []*parsers.Record{
+		ev("EX1", "MSExchangeIS", 5000, t0, "0xc8000228"),
+		ev("EX1", "MSExchangeIS", 5000, t0, "0x8004010f"),
+	})
+	if got := byRule(fs, "restore-older-sp-backup"); len(got) != 1 || got[0].Count != 1 {
+		t.Fatalf("restore: %+v", got)
+	}
+}

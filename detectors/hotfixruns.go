@@ -1,0 +1,143 @@
+package detectors
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/updatelog"
+)
+
+func init() {
+	registerGoRule(&updateRunRule{meta: hotfixFailedMeta, pick: func(r updatelog.Run) (bool, int, string) {
+		if !runFailed(r) {
+			return false, 0, ""
+		}
+		line, text := r.FirstFailureLine, r.FirstFailure
+		if line == 0 {
+			line, text = r.ExtendedErrorLine, "Update.exe extended error code = "+r.ExtendedError
+		}
+		return true, line, text
+	}})
+	registerGoRule(&updateRunRule{meta: hotfixRebootMeta, pick: func(r updatelog.Run) (bool, int, string) {
+		return r.RebootRequired && !runFailed(r), r.RebootLine, ""
+	}})
+}
+
+var hotfixFailedMeta = Meta{
+	ID: "hotfix-install-failed",
+	Title: Text{
+		EN: "Hotfix or service pack installation failed (update.exe)",
+		PL: "Instalacja poprawki lub dodatku Service Pack nie powiodła się (update.exe)",
+	},
+	Severity: Error,
+	KB:       []string{"328839", "822798", "949377"},
+	Formats:  []parsers.Format{parsers.FormatUpdateLog},
+	Doc: Text{
+		EN: "An update.exe run ended in failure: a non-zero \"Update.exe extended error code\", \"<package> installation " +
+			"did not complete.\", \"Update.exe failed\", or a failed installation step such as " +
+			"DoInstallation:MyInstallCatalogFiles failed:STR_CATALOG_INSTALL_FAILED (catalog database, KB 822798) or " +
+			"DoRegistryUpdates failed (KB 949377). \"return code was masked to 0x643\" means callers see 1603.",
+		PL: "Przebieg update.exe zakończył się błędem: niezerowy „Update.exe extended error code”, „<pakiet> installation " +
+			"did not complete.”, „Update.exe failed” albo nieudany krok instalacji, np. DoInstallation:MyInstallCatalogFiles " +
+			"failed:STR_CATALOG_INSTALL_FAILED (baza katalogów, KB 822798) lub DoRegistryUpdates failed (KB 949377). " +
+			"„return code was masked to 0x643” oznacza, że wywołujący widzi kod 1603.",
+	},
+	Remedy: Text{
+		EN: "The update {package} did not install on {host} ({outcome}); the log's first failure is: {failure}. Read the lines " +
+			"just before it in the log. Catalog failures (STR_CATALOG_INSTALL_FAILED) point to a damaged catalog database " +
+			"or cryptographic service (KB 822798); registry failures to antivirus or a pending restart (KB 949377). Files in " +
+			"use are reported separately. Fix the cause, restart the server, stop the Exchange services and run the update " +
+			"again as described in KB 328839.",
+		PL: "Aktualizacja {package} nie zainstalowała się na serwerze {host} ({outcome}); pierwszy błąd w dzienniku to: " +
+			"{failure}. Przeczytaj wiersze tuż przed nim. Błędy katalogu (STR_CATALOG_INSTALL_FAILED) wskazują na uszkodzoną " +
+			"bazę katalogów lub usługę kryptograficzną (KB 822798), błędy rejestru na program antywirusowy lub oczekujący " +
+			"restart (KB 949377). Pliki w użyciu są zgłaszane osobno. Usuń przyczynę, uruchom serwer ponownie, zatrzymaj " +
+			"usługi Exchange i zainstaluj aktualizację jeszcze raz zgodnie z KB 328839.",
+	},
+}
+
+var hotfixRebootMeta = Meta{
+	ID: "hotfix-reboot-required",
+	Title: Text{
+		EN: "Update installed but needs a restart to finish",
+		PL: "Aktualizacja zainstalowana, ale wymaga ponownego uruchomienia",
+	},
+	Severity: Info,
+	KB:       []string{"328839"},
+	Formats:  []parsers.Format{parsers.FormatUpdateLog},
+	Doc: Text{
+		EN: "The update.exe run succeeded but says a restart is needed (exit code 3010, or a restart-required line): " +
+			"replaced files and pending renames take effect only after the restart.",
+		PL: "Przebieg update.exe się powiódł, ale wymaga ponownego uruchomienia (kod 3010 lub wiersz o wymaganym " +
+			"restarcie): zastąpione pliki i oczekujące zmiany nazw zaczną działać dopiero po restarcie.",
+	},
+	Remedy: Text{
+		EN: "Restart {host} before applying the next update or moving cluster resources to it, then check that the " +
+			"Exchange services start. See KB 328839.",
+		PL: "Uruchom ponownie serwer {host}, zanim zainstalujesz kolejną aktualizację lub przeniesiesz na niego zasoby " +
+			"klastra, a potem sprawdź, czy usługi Exchange się uruchamiają. Zobacz KB 328839.",
+	},
+}
+
+// updateRunRule reports each update.exe run that pick selects, citing the
+// line pick names.
+type updateRunRule struct {
+	meta Meta
+	pick func(updatelog.Run) (fire bool, line int, text string)
+}
+
+func (r *updateRunRule) Meta() *Meta { return &r.meta }
+
+func (r *updateRunRule) NewChecker(f FileInfo) Checker {
+	return &updateRunChecker{rule: r, path: f.Path, lines: map[int]Evidence{}}
+}
+
+type updateRunChecker struct {
+	rule    *updateRunRule
+	path    string
+	tracker updatelog.Tracker
+	lines   map[int]Evidence // evidence by line, for lines a run summary may cite
+}
+
+func (c *updateRunChecker) Record(r *parsers.Record) {
+	c.tracker.Add(r)
+	// Keep the lines a run summary may cite: failures, exit codes, restarts.
+	msg := r.Message
+	if len(c.lines) < maxCitedLines && (updatelog.IsFailure(msg) || updatelog.ExtendedError(msg) != "" ||
+		containsFold(msg, "restart") || containsFold(msg, "reboot") || strings.Contains(msg, "3010")) {
+		c.lines[r.Line] = EvidenceOf(r)
+	}
+}
+
+// maxCitedLines bounds the lines an update-run checker keeps per file.
+const maxCitedLines = 4096
+
+func (c *updateRunChecker) Finish() []Hit {
+	var hits []Hit
+	for _, run := range c.tracker.Runs() {
+		fire, line, text := c.rule.pick(run)
+		if !fire {
+			continue
+		}
+		ev, ok := c.lines[line]
+		if !ok {
+			ev = Evidence{Path: c.path, Line: line, Text: text}
+		}
+		if text == "" {
+			text = ev.Text
+		}
+		hits = append(hits, Hit{
+			Evidence: []Evidence{ev},
+			Key:      c.path + "#" + strconv.Itoa(run.Index),
+			Values: map[string]string{
+				"package":    firstNonEmpty(run.Package, "?"),
+				"outcome":    outcomeText(run),
+				"outcome@pl": outcomeTextPL(run),
+				"failure":    text,
+				"run":        strconv.Itoa(run.Index),
+			},
+		})
+	}
+	return hits
+}

@@ -1,0 +1,304 @@
+package detectors
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/extriage/extriage/detectors/builds"
+	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/setuplog"
+	"github.com/extriage/extriage/parsers/updatelog"
+)
+
+// The kinds of Fact the inventory extractor reports.
+const (
+	FactVersion        = "version"         // Values: build, product, level, source
+	FactRole           = "role"            // Values: role (front-end, back-end)
+	FactClusterNode    = "cluster-node"    // the host is a node of an Exchange cluster
+	FactOS             = "os"              // Values: version (5.02), build (3790), sp
+	FactInstall        = "install"         // Values: what, outcome (succeeded, failed, unknown), build
+	FactServiceFailure = "service-failure" // Values: service, event_id
+	FactMention        = "mention"         // Values: kb (a KB number a log names, e.g. 831464)
+	// FactClusterResourceFailure is MSExchangeCluster 2146 or 2065: the
+	// Exchange resource failed to upgrade or come online after a node
+	// upgrade (KB 316708).
+	FactClusterResourceFailure = "cluster-resource-failure"
+)
+
+func init() { registerExtractor(inventoryExtractor{}) }
+
+// inventoryExtractor reads the facts bundle rules compare: what each host
+// runs, which hosts are cluster nodes, what was installed when, which
+// Exchange services failed.
+type inventoryExtractor struct{}
+
+func (inventoryExtractor) NewChecker(f FileInfo) Checker {
+	return &inventory{info: f, view: f.View}
+}
+
+type inventory struct {
+	info  FileInfo
+	view  *RecordView
+	facts []Fact
+	seen  map[string]bool // dedup of version/cluster/mention facts per host
+	// update.exe: the wall-clock start of the current run, from the
+	// header line "2006/03/14 23:02:41.250 (local)", and the run tracker.
+	upStart time.Time
+	upRun   string
+	upTimes map[string]time.Time
+	update  updatelog.Tracker
+}
+
+var (
+	updateHeaderTime = regexp.MustCompile(`^(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) \(local\)`)
+	kbMention        = regexp.MustCompile(`(?i)\b(?:KB|Q)(\d{6,7})\b`)
+)
+
+// exchangeService reports whether an SCM service name is one of Exchange's.
+func exchangeService(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "exchange") || strings.HasPrefix(n, "msexchange")
+}
+
+func (c *inventory) add(f Fact) {
+	if f.Host == "" {
+		f.Host = HostName(c.info.HostHint)
+	}
+	switch f.Kind {
+	case FactVersion, FactClusterNode, FactMention, FactOS, FactRole:
+		k := f.Kind + "|" + f.Host + "|" + f.Values["build"] + f.Values["kb"] + f.Values["version"] + f.Values["role"]
+		if c.seen == nil {
+			c.seen = map[string]bool{}
+		}
+		if c.seen[k] {
+			return
+		}
+		c.seen[k] = true
+	}
+	c.facts = append(c.facts, f)
+}
+
+func (c *inventory) Record(r *parsers.Record) {
+	host := HostName(r.Host)
+	if r.Format == parsers.FormatUpdateLog {
+		c.updateRecord(r)
+	}
+	switch {
+	case r.Provider != "":
+		c.eventRecord(r, host)
+	}
+	// Version banners and KB numbers in any text.
+	text := r.Message
+	if r.Provider != "" {
+		text = c.view.Text()
+	}
+	if strings.Contains(text, "(Build ") {
+		if b, lvl, ok := builds.FromBanner(text); ok {
+			c.add(versionFact(host, b, lvl, "banner", r))
+		}
+	}
+	if strings.Contains(text, "831464") {
+		for _, m := range kbMention.FindAllStringSubmatch(text, -1) {
+			c.add(Fact{Kind: FactMention, Host: host, Values: map[string]string{"kb": m[1]}, Evidence: EvidenceOf(r)})
+		}
+	}
+}
+
+func versionFact(host, build, level, source string, r *parsers.Record) Fact {
+	v := map[string]string{"build": build, "source": source}
+	if b, _, ok := builds.Lookup(build); ok {
+		v["product"], v["level"] = b.Product, b.Level
+	} else {
+		v["product"] = builds.ProductOf(build)
+	}
+	if level != "" && v["level"] == "" {
+		v["level"] = level
+	}
+	f := Fact{Kind: FactVersion, Host: host, Values: v}
+	if r != nil {
+		f.Time = r.Time
+		f.Evidence = EvidenceOf(r)
+	}
+	return f
+}
+
+func (c *inventory) eventRecord(r *parsers.Record, host string) {
+	p := strings.ToLower(r.Provider)
+	switch {
+	case p == "msexchangecluster":
+		c.add(Fact{Kind: FactClusterNode, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
+		if r.EventID == 2146 || r.EventID == 2065 {
+			c.add(Fact{Kind: FactClusterResourceFailure, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
+		}
+		if r.EventID == 1025 {
+			// Event 1025 exists from Exchange 2003 SP1 on: the node runs
+			// Exchange 2003 (signatures A3).
+			c.add(Fact{Kind: FactVersion, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
+				Values: map[string]string{"product": "Exchange Server 2003", "source": "MSExchangeCluster 1025"}})
+		}
+	case p == "eventlog" && r.EventID == 6009 && len(r.Data) >= 2:
+		v := map[string]string{"version": strings.TrimSuffix(strings.TrimSpace(r.Data[0]), "."), "build": strings.TrimSpace(r.Data[1])}
+		if len(r.Data) >= 3 {
+			v["sp"] = strings.TrimSpace(r.Data[2])
+		}
+		c.add(Fact{Kind: FactOS, Host: host, Time: r.Time, Values: v, Evidence: EvidenceOf(r)})
+	case p == "msexchangesetup" && (r.EventID == 1000 || r.EventID == 1001) && len(r.Data) > 0:
+		outcome := "started"
+		if r.EventID == 1001 {
+			outcome = "succeeded"
+			c.add(versionFact(host, strings.TrimSpace(r.Data[0]), "", "MSExchangeSetup 1001", r))
+		}
+		c.add(Fact{Kind: FactInstall, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
+			Values: map[string]string{"what": "Exchange Setup " + strings.TrimSpace(r.Data[0]), "outcome": outcome, "build": strings.TrimSpace(r.Data[0])}})
+	case p == "msiinstaller" && (r.EventID == 1022 || r.EventID == 11707 || r.EventID == 11708 || r.EventID == 1033 || r.EventID == 1036):
+		outcome := "succeeded"
+		if r.EventID == 11708 {
+			outcome = "failed"
+		}
+		// 1033: "... Installation completed with status: %4"; 1036: "...
+		// Update installation completed with status: %5" (signatures B3).
+		if st := statusArg(r); st != "" && st != "0" && st != "3010" && st != "1641" {
+			outcome = "failed"
+		}
+		what := ""
+		if len(r.Data) > 0 {
+			what = r.Data[0]
+		}
+		c.add(Fact{Kind: FactInstall, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
+			Values: map[string]string{"what": what, "outcome": outcome}})
+	case (p == "service control manager" || p == "microsoft-windows-service control manager" || p == "scm") && len(r.Data) > 0:
+		switch r.EventID {
+		case 7000, 7009, 7023, 7024, 7031, 7034:
+			if exchangeService(r.Data[0]) {
+				c.add(Fact{Kind: FactServiceFailure, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
+					Values: map[string]string{"service": r.Data[0], "event_id": strconv.Itoa(int(r.EventID))}})
+			}
+		}
+	}
+}
+
+func (c *inventory) updateRecord(r *parsers.Record) {
+	c.update.Add(r)
+	run := r.Fields["run"]
+	if run != c.upRun {
+		c.upRun, c.upStart = run, time.Time{}
+	}
+	if m := updateHeaderTime.FindStringSubmatch(r.Message); m != nil {
+		n := func(i int) int { x, _ := strconv.Atoi(m[i]); return x }
+		t := time.Date(n(1), time.Month(n(2)), n(3), n(4), n(5), n(6), n(7)*1e6, time.UTC)
+		if e, err := strconv.ParseFloat(r.Fields["elapsed"], 64); err == nil {
+			t = t.Add(-time.Duration(e * float64(time.Second)))
+		}
+		c.upStart = t
+		if c.upTimes == nil {
+			c.upTimes = map[string]time.Time{}
+		}
+		c.upTimes[run] = t
+	}
+}
+
+func (c *inventory) Finish() []Hit {
+	host := HostName(c.info.HostHint)
+	switch c.info.Format {
+	case parsers.FormatUpdateLog:
+		for _, run := range c.update.Runs() {
+			outcome := "succeeded"
+			if runFailed(run) {
+				outcome = "failed"
+			} else if run.ExtendedError == "" {
+				outcome = "unknown"
+			}
+			f := Fact{Kind: FactInstall, Host: host, Time: c.upTimes[strconv.Itoa(run.Index)],
+				Values:   map[string]string{"what": firstNonEmpty(run.Package, c.info.Path), "outcome": outcome},
+				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, Text: "update.exe run " + strconv.Itoa(run.Index)}}
+			if !f.Time.IsZero() {
+				f.Evidence.Time, f.Evidence.TimeQ = f.Time, parsers.TimeNoZone
+			}
+			c.add(f)
+		}
+	case parsers.FormatSetupLog:
+		for _, run := range c.info.Context.SetupRuns() {
+			v := map[string]string{"what": firstNonEmpty(run.Product, "Exchange Setup"), "outcome": string(run.Outcome), "build": run.SetupBuild, "mode": run.Mode, "generation": run.Generation}
+			c.add(Fact{Kind: FactInstall, Host: host, Time: run.Start, Values: v,
+				Evidence: Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)}})
+		}
+		if run, _, ok := c.info.Context.VerdictRun(); ok {
+			b := run.LocalBuild
+			if run.Outcome == setuplog.OutcomeSucceeded && run.SetupBuild != "" {
+				b = run.SetupBuild
+			}
+			if b != "" {
+				f := versionFact(host, b, "", "setup log", nil)
+				f.Time = run.Start
+				f.Evidence = Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + " (" + string(run.Outcome) + "), build " + b}
+				c.add(f)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *inventory) Facts() []Fact { return c.facts }
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func firstNonZero(n ...int) int {
+	for _, x := range n {
+		if x != 0 {
+			return x
+		}
+	}
+	return 0
+}
+
+// buildHosts fills the bundle's host inventory from its facts: the newest
+// known build of each host (with product and level from the build table),
+// its role, and whether it is a cluster node.
+func buildHosts(b *Bundle) {
+	best := map[string]builds.Version{}
+	for _, f := range b.Facts {
+		if f.Host == "" {
+			continue
+		}
+		h := b.Host(f.Host)
+		switch f.Kind {
+		case FactVersion:
+			if v, ok := builds.Parse(f.Values["build"]); ok {
+				if cur, seen := best[f.Host]; !seen || cur.Compare(v) < 0 {
+					best[f.Host] = v
+					h.Build, h.Product, h.Level = f.Values["build"], f.Values["product"], f.Values["level"]
+				}
+			} else if h.Product == "" {
+				h.Product = f.Values["product"]
+			}
+		case FactRole:
+			h.Role = f.Values["role"]
+		case FactClusterNode:
+			h.Cluster = "node"
+		}
+	}
+}
+
+// statusArg returns the status insertion string of MsiInstaller 1033/1036.
+func statusArg(r *parsers.Record) string {
+	i := -1
+	switch r.EventID {
+	case 1033:
+		i = 3
+	case 1036:
+		i = 4
+	}
+	if i < 0 || i >= len(r.Data) {
+		return ""
+	}
+	return strings.TrimSpace(r.Data[i])
+}
