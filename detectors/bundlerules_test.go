@@ -228,3 +228,25 @@ func TestADCAndRestoreRules(t *testing.T) {
 		t.Fatalf("restore: %+v", got)
 	}
 }
+
+func TestRolesFromServerList(t *testing.T) {
+	srv := func(line int, name, ver, fe string) *parsers.Record {
+		return &parsers.Record{Path: "servers.txt", Format: parsers.FormatExServer, Line: line, Host: name,
+			Message: "name: " + name + "\nadmindisplayversion: " + ver,
+			Fields:  map[string]string{"name": name, "admindisplayversion": ver, "isfrontendserver": fe}}
+	}
+	fs, b := runBundle(t, file{info: FileInfo{Path: "servers.txt", Format: parsers.FormatExServer}, recs: []*parsers.Record{
+		srv(2, "EXFE01", "Version 6.5 (Build 7638.2: Service Pack 2)", "True"),
+		srv(8, "EXFE02", "Version 6.5 (Build 6944.4)", "True"),
+		srv(13, "EXBE01", "Version 6.5 (Build 7638.2: Service Pack 2)", "False"),
+	}})
+	if h := b.Hosts["EXFE02"]; h == nil || h.Role != "front-end" || h.Level != "RTM" {
+		t.Fatalf("EXFE02 = %+v", h)
+	}
+	if got := byRule(fs, "frontend-mixed-versions"); len(got) != 1 || got[0].Evidence[1].Line != 8 {
+		t.Errorf("frontend-mixed-versions = %+v", got)
+	}
+	if got := byRule(fs, "backend-before-frontend"); len(got) != 1 || got[0].Host != "EXBE01" {
+		t.Errorf("backend-before-frontend = %+v", got)
+	}
+}

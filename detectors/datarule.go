@@ -215,7 +215,7 @@ func compileFieldMap(id, what string, m map[string]string) (map[string]*regexp.R
 func knownFormat(f parsers.Format) bool {
 	switch f {
 	case parsers.FormatEVTX, parsers.FormatEVT, parsers.FormatEvExport, parsers.FormatSetupLog,
-		parsers.FormatUpdateLog, parsers.FormatMSILog:
+		parsers.FormatUpdateLog, parsers.FormatMSILog, parsers.FormatExServer:
 		return true
 	}
 	return false

@@ -85,6 +85,9 @@ func (c *inventory) Record(r *parsers.Record) {
 	if r.Format == parsers.FormatUpdateLog {
 		c.updateRecord(r)
 	}
+	if r.Format == parsers.FormatExServer {
+		c.serverRecord(r, host)
+	}
 	switch {
 	case r.Provider != "":
 		c.eventRecord(r, host)
@@ -301,4 +304,22 @@ func statusArg(r *parsers.Record) string {
 		return ""
 	}
 	return strings.TrimSpace(r.Data[i])
+}
+
+// serverRecord reads a server's role from Get-ExchangeServer output:
+// IsFrontEndServer (Exchange 2003) or ServerRole (2007 and later).
+func (c *inventory) serverRecord(r *parsers.Record, host string) {
+	role := ""
+	switch strings.ToLower(strings.TrimSpace(r.Fields["isfrontendserver"])) {
+	case "true":
+		role = "front-end"
+	case "false":
+		role = "back-end"
+	}
+	if sr := strings.TrimSpace(r.Fields["serverrole"]); role == "" && sr != "" && !strings.EqualFold(sr, "none") {
+		role = sr
+	}
+	if role != "" && host != "" {
+		c.add(Fact{Kind: FactRole, Host: host, Values: map[string]string{"role": role}, Evidence: EvidenceOf(r)})
+	}
 }

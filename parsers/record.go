@@ -24,6 +24,7 @@ const (
 	FormatSetupLog  Format = "setuplog"  // Exchange setup logs, all generations
 	FormatUpdateLog Format = "updatelog" // Windows Package Installer (update.exe) logs
 	FormatMSILog    Format = "msilog"    // Windows Installer verbose logs
+	FormatExServer  Format = "exserver"  // Get-ExchangeServer output (Format-List or Export-Csv)
 	FormatUnknown   Format = ""          // not recognised
 )
 
