@@ -215,7 +215,7 @@ func TestHotfixInstallFailedAndReboot(t *testing.T) {
 
 func TestADCAndRestoreRules(t *testing.T) {
 	fs := runFile(t, English, FileInfo{Path: "p.log", Format: parsers.FormatSetupLog, HostHint: "EX1"}, []*parsers.Record{
-		setupLine(4, "CAtom::ScFind (k:\\a.cxx:1)\n           Error code 0XC103FD04 (64772): Unable to find an Microsoft Exchange 2000 Server ADC with which to associate the Setup synchronization Connection Agreement object.", nil),
+		setupRec(4, "CAtom::ScFind (k:\\a.cxx:1)\n           Error code 0XC103FD04 (64772): Unable to find an Microsoft Exchange 2000 Server ADC with which to associate the Setup synchronization Connection Agreement object.", nil),
 	})
 	if got := byRule(fs, "adc-not-upgraded"); len(got) != 1 || got[0].Evidence[0].Line != 4 {
 		t.Fatalf("adc: %+v", got)

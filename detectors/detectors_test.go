@@ -92,7 +92,7 @@ func TestEVSUpgradeRequiredGroupsRepeats(t *testing.T) {
 	}
 }
 
-func setupLine(line int, msg string, fields map[string]string) *parsers.Record {
+func setupRec(line int, msg string, fields map[string]string) *parsers.Record {
 	return &parsers.Record{Path: "Exchange Server Setup Progress.log", Format: parsers.FormatSetupLog, Line: line, Message: msg, Fields: fields}
 }
 
@@ -104,11 +104,11 @@ func TestEVSVersionMismatch(t *testing.T) {
 		want   int
 		server string
 	}{
-		{"progress log frame", setupLine(17, frame, nil), 1, "EXVS1"},
-		{"bare code, lower case", setupLine(3, "setup failed with error c1037b44", nil), 1, ""},
-		{"Polish message", setupLine(5, "Wersja programu Exchange na tym komputerze jest niezgodna z wersją programu Exchange na serwerze ' EXVS2 '.", nil), 1, "EXVS2"},
-		{"ignored by setup", setupLine(9, frame, map[string]string{"ignored": "true"}), 0, ""},
-		{"other error code", setupLine(4, "Error code 0XC0070424 (1060): The specified service does not exist as an installed service.", nil), 0, ""},
+		{"progress log frame", setupRec(17, frame, nil), 1, "EXVS1"},
+		{"bare code, lower case", setupRec(3, "setup failed with error c1037b44", nil), 1, ""},
+		{"Polish message", setupRec(5, "Wersja programu Exchange na tym komputerze jest niezgodna z wersją programu Exchange na serwerze ' EXVS2 '.", nil), 1, "EXVS2"},
+		{"ignored by setup", setupRec(9, frame, map[string]string{"ignored": "true"}), 0, ""},
+		{"other error code", setupRec(4, "Error code 0XC0070424 (1060): The specified service does not exist as an installed service.", nil), 0, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -107,8 +107,9 @@ type FileRule interface {
 
 // Checker follows one file's records for one rule.
 type Checker interface {
-	// Record is called for every record of the file, in order. The record
-	// must not be kept after the call returns.
+	// Record is called for every record of the file, in order. A checker
+	// may keep the record (parsers allocate each one afresh) but must not
+	// change it: every checker of the file sees the same record.
 	Record(r *parsers.Record)
 	// Finish is called once after the last record and returns what the rule
 	// found in the file.

@@ -1,0 +1,160 @@
+package detectors
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/msilog"
+)
+
+func init() { registerGoRule(&msiFailedRule{meta: msiFailedMeta}) }
+
+var msiFailedMeta = Meta{
+	ID:       "msi-install-failed",
+	Title:    Text{EN: "Windows Installer package failed to install", PL: "Instalacja pakietu Instalatora Windows nie powiodła się"},
+	Severity: Error,
+	KB:       []string{"328839", "2263996"},
+	Formats:  []parsers.Format{parsers.FormatMSILog, parsers.FormatEVTX, parsers.FormatEVT, parsers.FormatEvExport},
+	Doc: Text{
+		EN: "A Windows Installer verbose log with \"Return value 3\" or a fatal error (1603), or an MsiInstaller event " +
+			"11708 (installation failed) or 1023 (an update could not be installed). The finding cites the first failing " +
+			"action with the lines before it, where the cause usually is, and names the cause when the log shows it: " +
+			"files held in use by a process, or a package missing from the Windows Installer cache (C:\\Windows\\Installer).",
+		PL: "Szczegółowy dziennik Instalatora Windows z „Return value 3” lub błędem krytycznym (1603) albo zdarzenie " +
+			"MsiInstaller 11708 (instalacja nie powiodła się) lub 1023 (nie można zainstalować aktualizacji). Wynik " +
+			"cytuje pierwszą nieudaną akcję z poprzedzającymi ją wierszami, w których zwykle jest przyczyna, i podaje " +
+			"przyczynę, gdy dziennik ją pokazuje: pliki używane przez proces albo brak pakietu w pamięci podręcznej " +
+			"Instalatora Windows (C:\\Windows\\Installer).",
+	},
+	Remedy: Text{
+		EN: "{product} failed on {host}{cause}. Read the lines before the first \"Return value 3\" in the log for the " +
+			"failing action. Close the programs holding files open (or restart), restore missing installer-cache " +
+			"packages from the original media (for Exchange, CSS-Exchange's FixInstallerCache.ps1 does this), then run " +
+			"the installation again from an elevated prompt. See KB 2263996 and KB 328839.",
+		PL: "Instalacja {product} na serwerze {host} nie powiodła się{cause}. Przeczytaj wiersze przed pierwszym " +
+			"„Return value 3” w dzienniku, aby znaleźć nieudaną akcję. Zamknij programy, które trzymają otwarte pliki " +
+			"(albo uruchom serwer ponownie), przywróć brakujące pakiety pamięci podręcznej instalatora z oryginalnego " +
+			"nośnika (dla Exchange robi to skrypt FixInstallerCache.ps1 z CSS-Exchange), a potem uruchom instalację " +
+			"ponownie z wiersza polecenia z uprawnieniami administratora. Zobacz KB 2263996 i KB 328839.",
+	},
+}
+
+type msiFailedRule struct{ meta Meta }
+
+func (r *msiFailedRule) Meta() *Meta { return &r.meta }
+
+func (r *msiFailedRule) NewChecker(f FileInfo) Checker {
+	if f.Format == parsers.FormatMSILog {
+		return &msiLogChecker{sum: msilog.NewSummarizer()}
+	}
+	return &msiEventChecker{}
+}
+
+// msiLogChecker judges one MSI verbose log from its summary.
+type msiLogChecker struct{ sum *msilog.Summarizer }
+
+func (c *msiLogChecker) Record(r *parsers.Record) { c.sum.Add(r) }
+
+// msiContextLines is how many lines before the first failure the finding
+// cites.
+const msiContextLines = 6
+
+func (c *msiLogChecker) Finish() []Hit {
+	s := c.sum.Summary()
+	if !s.Failed {
+		return nil
+	}
+	var ev []Evidence
+	ctx := s.Context
+	if len(ctx) > msiContextLines {
+		ctx = ctx[len(ctx)-msiContextLines:]
+	}
+	for _, r := range ctx {
+		ev = append(ev, EvidenceOf(r))
+	}
+	if s.FirstFailure != nil {
+		ev = append(ev, EvidenceOf(s.FirstFailure))
+	} else if len(s.Errors) > 0 {
+		ev = append(ev, EvidenceOf(s.Errors[0]))
+	}
+	var causes, causesPL []string
+	if len(s.FilesInUse) > 0 {
+		var names []string
+		for i, f := range s.FilesInUse {
+			if i == 5 {
+				names = append(names, "…")
+				break
+			}
+			n := f.Path
+			if f.Process != "" {
+				n = strings.TrimSpace(n + " (" + f.Process + ")")
+			}
+			names = append(names, n)
+		}
+		causes = append(causes, "files in use: "+strings.Join(names, ", "))
+		causesPL = append(causesPL, "pliki w użyciu: "+strings.Join(names, ", "))
+	}
+	if len(s.CacheMissing) > 0 {
+		var names []string
+		for i, m := range s.CacheMissing {
+			if i == 5 {
+				names = append(names, "…")
+				break
+			}
+			names = append(names, m.Path)
+		}
+		causes = append(causes, "missing from the installer cache: "+strings.Join(names, ", "))
+		causesPL = append(causesPL, "brak w pamięci podręcznej instalatora: "+strings.Join(names, ", "))
+	}
+	cause, causePL := "", ""
+	if len(causes) > 0 {
+		cause = " (" + strings.Join(causes, "; ") + ")"
+		causePL = " (" + strings.Join(causesPL, "; ") + ")"
+	}
+	product := firstNonEmpty(s.Product, "The package")
+	if s.ExitCode > 0 {
+		cause = fmt.Sprintf(", exit code %d%s", s.ExitCode, cause)
+		causePL = fmt.Sprintf(", kod zakończenia %d%s", s.ExitCode, causePL)
+	}
+	return []Hit{{Evidence: ev, Count: 1, Values: map[string]string{
+		"product": product, "product@pl": firstNonEmpty(s.Product, "pakietu"),
+		"cause": cause, "cause@pl": causePL,
+	}}}
+}
+
+// msiEventChecker reports MsiInstaller failure events.
+type msiEventChecker struct{ hits []Hit }
+
+func (c *msiEventChecker) Record(r *parsers.Record) {
+	if !strings.EqualFold(r.Provider, "MsiInstaller") {
+		return
+	}
+	failed := r.EventID == 11708 || r.EventID == 1023 || r.EventID == 1024
+	if r.EventID == 1033 || r.EventID == 1036 {
+		st := statusArg(r)
+		failed = st != "" && st != "0" && st != "3010" && st != "1641"
+	}
+	if !failed {
+		return
+	}
+	product := "The package"
+	if len(r.Data) > 0 && r.Data[0] != "" {
+		product = r.Data[0]
+	}
+	code := ""
+	switch {
+	case (r.EventID == 1023 || r.EventID == 1024) && len(r.Data) > 2:
+		code = r.Data[2]
+	case r.EventID == 1033 || r.EventID == 1036:
+		code = statusArg(r)
+	}
+	cause, causePL := "", ""
+	if code != "" {
+		cause, causePL = ", error code "+code, ", kod błędu "+code
+	}
+	c.hits = append(c.hits, Hit{Host: HostName(r.Host), Evidence: []Evidence{EvidenceOf(r)}, Key: product,
+		Values: map[string]string{"product": product, "product@pl": product, "cause": cause, "cause@pl": causePL}})
+}
+
+func (c *msiEventChecker) Finish() []Hit { return c.hits }

@@ -1,0 +1,68 @@
+package detectors
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/msilog"
+)
+
+// parseWith reads a file with a real parser, for rule tests on real
+// formats.
+func parseWith(t *testing.T, p parsers.Parser, path string) []*parsers.Record {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	var recs []*parsers.Record
+	err = p.Parse(context.Background(), parsers.Input{Path: path, R: f, Size: st.Size()}, parsers.Sink{
+		Record: func(r *parsers.Record) bool { recs = append(recs, r); return true },
+		Warn:   func(parsers.Warning) {},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestMSIInstallFailed(t *testing.T) {
+	path := "../parsers/msilog/testdata/install-fail-en.log"
+	recs := parseWith(t, msilog.Parser{}, path)
+	fs := byRule(runFile(t, English, FileInfo{Path: path, Format: parsers.FormatMSILog, HostHint: "EX16"}, recs), "msi-install-failed")
+	if len(fs) != 1 {
+		t.Fatalf("%d findings, want 1", len(fs))
+	}
+	f := fs[0]
+	last := f.Evidence[len(f.Evidence)-1]
+	if !strings.Contains(last.Text, "InstallExecute. Return value 3.") {
+		t.Errorf("last evidence = %+v, want the first Return value 3", last)
+	}
+	for _, want := range []string{"Microsoft Exchange Server failed on EX16", "exit code 1603",
+		`Microsoft.Exchange.Store.Worker.exe (Microsoft.Exchange.Store.Worker)`, `missing from the installer cache: C:\Windows\Installer\33502bc.msp`} {
+		if !strings.Contains(f.Remedy, want) {
+			t.Errorf("remedy lacks %q: %s", want, f.Remedy)
+		}
+	}
+	ok := parseWith(t, msilog.Parser{}, "../parsers/msilog/testdata/install-ok-nobom.log")
+	if fs := byRule(runFile(t, English, FileInfo{Path: "ok.log", Format: parsers.FormatMSILog}, ok), "msi-install-failed"); len(fs) != 0 {
+		t.Errorf("successful install: %+v", fs)
+	}
+}
+
+func TestMSIInstallerEvents(t *testing.T) {
+	fs := runFile(t, Polish, FileInfo{Path: "a.evtx", Format: parsers.FormatEVTX}, []*parsers.Record{
+		ev("EX1", "MsiInstaller", 1023, t0, "Microsoft Exchange Server", "KB912442", "1603", "C:\\x.log"),
+		ev("EX1", "MsiInstaller", 1033, t0, "Microsoft Exchange Server", "6.5", "1033", "0", "Microsoft"),
+		ev("EX1", "MSExchangeIS", 1023, t0, "x", "y", "1"),
+	})
+	got := byRule(fs, "msi-install-failed")
+	if len(got) != 1 || got[0].Count != 1 || !strings.Contains(got[0].Remedy, "Instalacja Microsoft Exchange Server na serwerze EX1 nie powiodła się, kod błędu 1603") {
+		t.Fatalf("findings = %+v", got)
+	}
+}
