@@ -1,0 +1,303 @@
+// Package evtx reads Windows XML event logs (EVTX, Vista and later) into
+// parsers.Records.
+//
+// It drives github.com/0xrawsec/golang-evtx one 64 KiB chunk at a time
+// rather than through its File.FastEvents/Events/Chunks iterators, which
+// panic inside goroutines no caller can recover. Every chunk slot the file
+// size allows is visited, whatever the file header's chunk count says;
+// chunk header and record-data checksums are verified; records are walked
+// one by one (signature, size, size copy), and after a bad record the walk
+// resynchronises on the next record signature, as libevtx does. Chunks are
+// parsed in parallel by a bounded pool of workers, and records reach the
+// Sink strictly in file order. Damage costs a warning, never the process.
+//
+// golang-evtx parses the template definitions (with a reader of our own as
+// the fallback where it fails); the per-record work (template instance
+// values, nested BinXML values, the walk that fills the Record) is done here
+// on the chunk bytes, see binxml.go. golang-evtx's log output is silenced
+// (quiet.go).
+//
+// Record fields:
+//
+//   - RecordID: System/EventRecordID (the record header's identifier when
+//     the element is missing); Offset: the record's file offset.
+//   - Time: System/TimeCreated/@SystemTime in UTC, to 100 ns.
+//   - Host: System/Computer; Channel: System/Channel.
+//   - Provider: System/Provider/@Name, classic event sources included.
+//   - EventID: System/EventID; Qualifiers: its Qualifiers attribute.
+//   - Level: System/Level (1 critical, 2 error, 3 warning, 0 or 4
+//     information, 5 verbose), or audit_success / audit_failure when
+//     System/Keywords carries the audit keywords (Security logs).
+//   - Data: the EventData/Data values in order (one per item of an array
+//     value; none for a Data element whose optional value is NULL), or the
+//     leaf values under UserData in document order; Fields[name] holds the
+//     named ones (Data/@Name, or the UserData leaf element's name).
+//   - Message: RenderingInfo/Message where the record has it (forwarded
+//     events).
+//
+// Values are rendered as evtxexport (libevtx) shows them: integers in
+// decimal, HexInt32/64 as 0x and 8 or 16 hex digits, GUIDs as {XXXXXXXX-...},
+// SIDs as S-1-..., FILETIMEs as 2006-01-02T15:04:05.000000000Z, binary data
+// as upper-case hex.
+package evtx
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/extriage/extriage/parsers"
+)
+
+func init() {
+	parsers.Register(Parser{})
+}
+
+// Parser reads EVTX files. The zero value is ready to use and is what the
+// package registers.
+type Parser struct {
+	// Workers is how many chunks are parsed at once; 0 means GOMAXPROCS.
+	Workers int
+
+	// readers chooses the BinXML element reader(s); tests use it to
+	// compare golang-evtx's with ours.
+	readers readerChoice
+}
+
+// Format returns parsers.FormatEVTX.
+func (Parser) Format() parsers.Format { return parsers.FormatEVTX }
+
+// Sniff recognises the EVTX file signature "ElfFile\x00" (100) and, for a
+// chunk carved out of a file, the chunk signature "ElfChnk\x00" (90).
+func (Parser) Sniff(head []byte) int {
+	switch {
+	case bytes.HasPrefix(head, fileMagic):
+		return 100
+	case bytes.HasPrefix(head, chunkMagic):
+		return 90
+	}
+	return 0
+}
+
+// Parse streams the records of an EVTX file (or of a bare chunk sequence
+// starting with "ElfChnk\x00") to sink, in file order. It returns an error,
+// naming the file and the problem, only when nothing could be read: an empty
+// or short file, a file that is not EVTX, a read error on the header (or
+// ctx's error when ctx is cancelled); damage inside the file goes to
+// sink.Warn. A false return from sink.Record stops the parse early, with a
+// nil error.
+func (p Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) error {
+	warn := func(off int64, format string, args ...any) {
+		if sink.Warn != nil {
+			sink.Warn(parsers.Warning{Path: in.Path, Offset: off, Msg: fmt.Sprintf(format, args...)})
+		}
+	}
+	// When nothing at all can be read, the problem is the error (the caller
+	// reports it as the file's one warning), not a Warn as well.
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("evtx: %s: %s", in.Path, fmt.Sprintf(format, args...))
+	}
+	if in.Size <= 0 {
+		return fail("empty file: 0 bytes")
+	}
+	if in.R == nil {
+		return fail("no reader for the file's %d bytes", in.Size)
+	}
+
+	var head [fileHeaderSize]byte
+	hn := int64(len(head))
+	if in.Size < hn {
+		hn = in.Size
+	}
+	if m, err := in.R.ReadAt(head[:hn], 0); int64(m) < hn {
+		return fail("cannot read the file header: %v", err)
+	}
+
+	var base int64
+	headerBad := false
+	switch {
+	case bytes.HasPrefix(head[:hn], chunkMagic):
+		// A bare chunk (carved, or a file whose header was cut off).
+		base = 0
+	case hn < fileHeaderSize && bytes.HasPrefix(head[:hn], fileMagic[:min(int(hn), len(fileMagic))]):
+		return fail("short file: %d bytes, need at least %d", in.Size, fileHeaderSize)
+	case !bytes.HasPrefix(head[:hn], fileMagic):
+		return fail("not an EVTX file: no ElfFile signature at offset 0")
+	default:
+		base = fileHeaderSize
+		if stored, crc := le.Uint32(head[124:]), crc32.ChecksumIEEE(head[:120]); stored != crc {
+			headerBad = true
+			warn(0, "file header checksum mismatch (stored 0x%08x, computed 0x%08x); reading the chunks anyway", stored, crc)
+		}
+		if in.Size == fileHeaderSize {
+			warn(-1, "no chunks: the file holds only its %d-byte header", fileHeaderSize)
+			return nil
+		}
+	}
+
+	slots := int((in.Size - base + chunkSize - 1) / chunkSize)
+	expected := slots // slots the header vouches for; all of them without a header
+	if base > 0 && !headerBad {
+		expected = int(le.Uint16(head[42:]))
+	}
+	if base > 0 && expected > slots {
+		warn(0, "file header counts %d chunks but the file has room for %d (truncated?)", le.Uint16(head[42:]), slots)
+	}
+	return p.run(ctx, in, sink, base, slots, expected, warn)
+}
+
+// job is one chunk slot on its way through the worker pool.
+type job struct {
+	off      int64
+	n        int
+	expected bool // the file header counts this slot
+	buf      []byte
+	items    []item
+	stats    chunkStats
+	done     chan struct{}
+}
+
+// run parses the chunk slots in parallel and delivers their records in file
+// order. At most window chunks are in flight.
+func (p Parser) run(ctx context.Context, in parsers.Input, sink parsers.Sink, base int64, slots, expected int,
+	warn func(int64, string, ...any)) error {
+	workers := p.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, slots))
+	window := 2 * workers
+
+	jobs := make(chan *job, window)
+	var stopped atomic.Bool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cp := newChunkParser(in.Path)
+			cp.readers = p.readers
+			for j := range jobs {
+				if !stopped.Load() {
+					work(cp, in, j)
+				}
+				close(j.done)
+			}
+		}()
+	}
+
+	// If the sink panics, the workers still stop: they finish the chunk in
+	// hand and leave.
+	var closeJobs sync.Once
+	defer func() {
+		stopped.Store(true)
+		closeJobs.Do(func() { close(jobs) })
+	}()
+
+	free := make([]*job, 0, window)
+	queue := make([]*job, 0, window)
+	var stats chunkStats
+	var err error
+	halted := false
+
+	// deliver waits for the oldest job and hands its items to the sink.
+	deliver := func() {
+		j := queue[0]
+		queue = queue[1:]
+		defer func() {
+			clear(j.items)
+			j.items = j.items[:0]
+			free = append(free, j)
+		}()
+		if halted {
+			<-j.done
+			return
+		}
+		select {
+		case <-j.done:
+		case <-ctx.Done():
+			err, halted = ctx.Err(), true
+			stopped.Store(true)
+			<-j.done
+			return
+		}
+		stats.nestedFailed += j.stats.nestedFailed
+		for i, it := range j.items {
+			if it.rec == nil {
+				if sink.Warn != nil {
+					sink.Warn(it.warn)
+				}
+				continue
+			}
+			if i&63 == 63 && ctx.Err() != nil {
+				err, halted = ctx.Err(), true
+				stopped.Store(true)
+				return
+			}
+			if sink.Record != nil && !sink.Record(it.rec) {
+				halted = true
+				stopped.Store(true)
+				return
+			}
+		}
+	}
+
+	for i := 0; i < slots && !halted; i++ {
+		if len(queue) == window {
+			deliver()
+			if halted {
+				break
+			}
+		}
+		var j *job
+		if n := len(free); n > 0 {
+			j, free = free[n-1], free[:n-1]
+		} else {
+			j = &job{buf: make([]byte, chunkSize)}
+		}
+		j.off = base + int64(i)*chunkSize
+		j.expected = i < expected
+		j.n = int(min(chunkSize, in.Size-j.off))
+		j.stats = chunkStats{}
+		j.done = make(chan struct{})
+		jobs <- j
+		queue = append(queue, j)
+	}
+	closeJobs.Do(func() { close(jobs) })
+	for len(queue) > 0 {
+		deliver()
+	}
+	wg.Wait()
+
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	if !halted && stats.nestedFailed > 0 {
+		warn(-1, "%d records hold nested binary XML values (type 0x21) that could not be decoded; they were skipped", stats.nestedFailed)
+	}
+	return err
+}
+
+// work reads one chunk slot and parses it.
+func work(cp *chunkParser, in parsers.Input, j *job) {
+	cp.out = j.items[:0]
+	cp.stats = chunkStats{}
+	data := j.buf[:j.n]
+	m, err := in.R.ReadAt(data, j.off)
+	if m < j.n {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		cp.warnf(j.off, "cannot read chunk: %v", err)
+	} else {
+		cp.parse(j.off, data, j.expected)
+	}
+	j.items, cp.out = cp.out, nil
+	j.stats = cp.stats
+}

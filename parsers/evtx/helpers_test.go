@@ -1,0 +1,75 @@
+package evtx
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/extriage/extriage/parsers"
+)
+
+// corpusRoot finds ../shared/corpus beside the repository: it walks up from
+// the package directory to the directory holding go.mod.
+func corpusRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			root := filepath.Join(dir, "..", "shared", "corpus")
+			if _, err := os.Stat(root); err != nil {
+				if os.Getenv("CI") == "true" {
+					t.Fatalf("corpus not found at %s: %v", root, err)
+				}
+				t.Skipf("corpus not found at %s", root)
+			}
+			return root
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the package directory")
+		}
+		dir = parent
+	}
+}
+
+// corpusPath returns the path of a corpus file given relative to the
+// corpus root.
+func corpusPath(t testing.TB, rel string) string {
+	return filepath.Join(corpusRoot(t), filepath.FromSlash(rel))
+}
+
+// result is everything one Parse call produced.
+type result struct {
+	recs  []*parsers.Record
+	warns []parsers.Warning
+	err   error
+}
+
+// parseFile parses a file from disk with p.
+func parseFile(t testing.TB, p Parser, path string) result {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseInput(p, parsers.Input{Path: path, R: f, Size: st.Size()})
+}
+
+// parseInput parses one input, collecting records and warnings.
+func parseInput(p Parser, in parsers.Input) result {
+	var res result
+	res.err = p.Parse(context.Background(), in, parsers.Sink{
+		Record: func(r *parsers.Record) bool { res.recs = append(res.recs, r); return true },
+		Warn:   func(w parsers.Warning) { res.warns = append(res.warns, w) },
+	})
+	return res
+}
