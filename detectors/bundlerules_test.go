@@ -217,7 +217,7 @@ func TestADCAndRestoreRules(t *testing.T) {
 	fs := runFile(t, English, FileInfo{Path: "p.log", Format: parsers.FormatSetupLog, HostHint: "EX1"}, []*parsers.Record{
 		setupRec(4, "CAtom::ScFind (k:\\a.cxx:1)\n           Error code 0XC103FD04 (64772): Unable to find an Microsoft Exchange 2000 Server ADC with which to associate the Setup synchronization Connection Agreement object.", nil),
 	})
-	if got := byRule(fs, "adc-not-upgraded"); len(got) != 1 || got[0].Evidence[0].Line != 4 {
+	if got := byRule(fs, "adc-not-upgraded"); len(got) != 1 || got[0].Evidence[0].Line != 5 || got[0].Evidence[0].Match != "C103FD04" {
 		t.Fatalf("adc: %+v", got)
 	}
 	fs = runFile(t, English, FileInfo{Path: "a.evtx", Format: parsers.FormatEVTX}, []*parsers.Record{

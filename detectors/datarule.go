@@ -222,10 +222,17 @@ func knownFormat(f parsers.Format) bool {
 }
 
 // Match tests one record and returns the captured values when it fires.
-// lower is the record's text in lower case (see RecordView).
+// v caches the record's text (see RecordView).
 func (d *DataRule) Match(r *parsers.Record, v *RecordView) (map[string]string, bool) {
+	vals, _, ok := d.match(r, v)
+	return vals, ok
+}
+
+// match is Match that also returns where the first pattern matched in the
+// record's text ([start, end], nil when the rule has no pattern).
+func (d *DataRule) match(r *parsers.Record, v *RecordView) (map[string]string, []int, bool) {
 	if d.ids != nil && !d.ids[r.EventID] {
-		return nil, false
+		return nil, nil, false
 	}
 	if d.providers != nil {
 		ok := false
@@ -236,11 +243,11 @@ func (d *DataRule) Match(r *parsers.Record, v *RecordView) (map[string]string, b
 			}
 		}
 		if !ok {
-			return nil, false
+			return nil, nil, false
 		}
 	}
 	if d.levels != nil && !d.levels[r.Level] {
-		return nil, false
+		return nil, nil, false
 	}
 	if len(d.keywords) > 0 {
 		lower := v.Lower()
@@ -252,29 +259,34 @@ func (d *DataRule) Match(r *parsers.Record, v *RecordView) (map[string]string, b
 			}
 		}
 		if !ok {
-			return nil, false
+			return nil, nil, false
 		}
 	}
 	for k, re := range d.fields {
 		if !re.MatchString(r.Fields[k]) {
-			return nil, false
+			return nil, nil, false
 		}
 	}
 	for k, re := range d.notFields {
 		if re.MatchString(r.Fields[k]) {
-			return nil, false
+			return nil, nil, false
 		}
 	}
 	values := map[string]string{}
+	var loc []int
 	if len(d.patterns) > 0 {
 		text := v.Text()
 		// Every pattern is tried, so that a short one (an error code) does
 		// not hide the values a longer one (the message) captures.
 		ok := false
 		for _, re := range d.patterns {
-			m := re.FindStringSubmatch(text)
-			if m == nil {
+			idx := re.FindStringSubmatchIndex(text)
+			if idx == nil {
 				continue
+			}
+			m := submatches(text, idx)
+			if loc == nil {
+				loc = idx[:2]
 			}
 			ok = true
 			for i, n := range re.SubexpNames() {
@@ -284,14 +296,14 @@ func (d *DataRule) Match(r *parsers.Record, v *RecordView) (map[string]string, b
 			}
 		}
 		if !ok {
-			return nil, false
+			return nil, nil, false
 		}
 	}
 	if len(d.nots) > 0 {
 		text := v.Text()
 		for _, re := range d.nots {
 			if re.MatchString(text) {
-				return nil, false
+				return nil, nil, false
 			}
 		}
 	}
@@ -300,7 +312,18 @@ func (d *DataRule) Match(r *parsers.Record, v *RecordView) (map[string]string, b
 			values[name] = s
 		}
 	}
-	return values, true
+	return values, loc, true
+}
+
+// submatches turns FindStringSubmatchIndex output into the matched strings.
+func submatches(s string, idx []int) []string {
+	out := make([]string, len(idx)/2)
+	for i := range out {
+		if idx[2*i] >= 0 {
+			out[i] = s[idx[2*i]:idx[2*i+1]]
+		}
+	}
+	return out
 }
 
 // NewChecker returns a checker that reports each matching record.
@@ -323,11 +346,11 @@ func (c *dataChecker) Record(r *parsers.Record) {
 		c.own.Reset(r)
 		v = &c.own
 	}
-	vals, ok := c.rule.Match(r, v)
+	vals, loc, ok := c.rule.match(r, v)
 	if !ok {
 		return
 	}
-	c.hits = append(c.hits, Hit{Host: HostName(r.Host), Evidence: []Evidence{EvidenceOf(r)}, Values: vals, Key: vals["key"]})
+	c.hits = append(c.hits, Hit{Host: HostName(r.Host), Evidence: []Evidence{evidenceAt(r, v.Text(), loc)}, Values: vals, Key: vals["key"]})
 	c.runs = append(c.runs, RunOf(r))
 }
 
@@ -444,4 +467,30 @@ func yamlErrorText(name string, err error) string {
 		}
 	}
 	return strings.Join(msgs, "; ")
+}
+
+// evidenceAt cites a record at the place a pattern matched: for a text
+// record whose message spans several physical lines, the line that holds
+// the match, so that "file:line" points at the words that matter. Match
+// carries the matched text for reports to mark.
+func evidenceAt(r *parsers.Record, text string, loc []int) Evidence {
+	e := EvidenceOf(r)
+	if loc == nil {
+		return e
+	}
+	e.Match = text[loc[0]:loc[1]]
+	if r.Line == 0 || loc[0] >= len(r.Message) || !strings.HasPrefix(text, r.Message) {
+		return e
+	}
+	start := strings.LastIndexByte(r.Message[:loc[0]], '\n') + 1
+	if start == 0 {
+		return e // the match is on the record's first line
+	}
+	end := strings.IndexByte(r.Message[start:], '\n')
+	if end < 0 {
+		end = len(r.Message) - start
+	}
+	e.Line = r.Line + strings.Count(r.Message[:start], "\n")
+	e.Text = strings.TrimSpace(r.Message[start : start+end])
+	return e
 }

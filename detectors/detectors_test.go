@@ -103,12 +103,13 @@ func TestEVSVersionMismatch(t *testing.T) {
 		rec    *parsers.Record
 		want   int
 		server string
+		line   int // the physical line cited: the one holding the match
 	}{
-		{"progress log frame", setupRec(17, frame, nil), 1, "EXVS1"},
-		{"bare code, lower case", setupRec(3, "setup failed with error c1037b44", nil), 1, ""},
-		{"Polish message", setupRec(5, "Wersja programu Exchange na tym komputerze jest niezgodna z wersją programu Exchange na serwerze ' EXVS2 '.", nil), 1, "EXVS2"},
-		{"ignored by setup", setupRec(9, frame, map[string]string{"ignored": "true"}), 0, ""},
-		{"other error code", setupRec(4, "Error code 0XC0070424 (1060): The specified service does not exist as an installed service.", nil), 0, ""},
+		{"progress log frame", setupRec(17, frame, nil), 1, "EXVS1", 18},
+		{"bare code, lower case", setupRec(3, "setup failed with error c1037b44", nil), 1, "", 3},
+		{"Polish message", setupRec(5, "Wersja programu Exchange na tym komputerze jest niezgodna z wersją programu Exchange na serwerze ' EXVS2 '.", nil), 1, "EXVS2", 5},
+		{"ignored by setup", setupRec(9, frame, map[string]string{"ignored": "true"}), 0, "", 0},
+		{"other error code", setupRec(4, "Error code 0XC0070424 (1060): The specified service does not exist as an installed service.", nil), 0, "", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,8 +123,12 @@ func TestEVSVersionMismatch(t *testing.T) {
 			if fs[0].Host != "EXCLNODE2" {
 				t.Errorf("host %q, want the file's host EXCLNODE2", fs[0].Host)
 			}
-			if fs[0].Evidence[0].Line != tc.rec.Line {
-				t.Errorf("evidence line %d, want %d", fs[0].Evidence[0].Line, tc.rec.Line)
+			e := fs[0].Evidence[0]
+			if e.Line != tc.line {
+				t.Errorf("evidence line %d, want %d", e.Line, tc.line)
+			}
+			if !strings.Contains(strings.ToLower(e.Text), strings.ToLower(e.Match)) || e.Match == "" {
+				t.Errorf("evidence text %q does not hold the match %q", e.Text, e.Match)
 			}
 			if got := fs[0].Values["server"]; got != tc.server {
 				t.Errorf("server = %q, want %q", got, tc.server)

@@ -294,8 +294,9 @@ func (e Evidence) MarshalJSON() ([]byte, error) {
 		Time   string `json:"time,omitempty"`
 		TimeQ  string `json:"time_quality,omitempty"`
 		Text   string `json:"text"`
+		Match  string `json:"match,omitempty"`
 	}
-	o := out{Path: e.Path, Line: e.Line, Record: e.Record, Text: e.Text}
+	o := out{Path: e.Path, Line: e.Line, Record: e.Record, Text: e.Text, Match: e.Match}
 	if !e.Time.IsZero() {
 		o.Time = e.Time.UTC().Format(time.RFC3339Nano)
 	}
@@ -314,11 +315,12 @@ func (e *Evidence) UnmarshalJSON(b []byte) error {
 		Time   string `json:"time"`
 		TimeQ  string `json:"time_quality"`
 		Text   string `json:"text"`
+		Match  string `json:"match"`
 	}
 	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	*e = Evidence{Path: in.Path, Line: in.Line, Record: in.Record, Text: in.Text, TimeQ: parsers.TimeQuality(in.TimeQ)}
+	*e = Evidence{Path: in.Path, Line: in.Line, Record: in.Record, Text: in.Text, Match: in.Match, TimeQ: parsers.TimeQuality(in.TimeQ)}
 	if in.Time != "" {
 		t, err := time.Parse(time.RFC3339Nano, in.Time)
 		if err != nil {

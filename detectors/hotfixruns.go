@@ -134,7 +134,7 @@ func (c *updateRunChecker) Finish() []Hit {
 				"package":    firstNonEmpty(run.Package, "?"),
 				"outcome":    outcomeText(run),
 				"outcome@pl": outcomeTextPL(run),
-				"failure":    text,
+				"failure":    strings.TrimRight(text, ". "),
 				"run":        strconv.Itoa(run.Index),
 			},
 		})

@@ -149,6 +149,9 @@ type Evidence struct {
 	// TimeQ says how far Time can be trusted (see parsers.TimeQuality).
 	TimeQ parsers.TimeQuality `json:"-"`
 	Text  string              `json:"text"`
+	// Match is the part of Text the rule matched, when it matched text;
+	// reports mark it.
+	Match string `json:"-"`
 }
 
 // EvidenceOf cites a record: its location, time and text. Event records are
