@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/extriage/extriage/parsers"
-	_ "github.com/extriage/extriage/parsers/updatelog" // for Detect across formats
+	"github.com/extriage/extriage/parsers/updatelog"
 )
 
 // corpusDir finds ../shared/corpus beside the repository root (the
@@ -251,6 +251,54 @@ func TestDetect(t *testing.T) {
 		p := parsers.Detect(head(readFile(t, tt.path)))
 		if p == nil || p.Format() != tt.want {
 			t.Errorf("%s: Detect = %v, want %s", tt.path, p, tt.want)
+		}
+	}
+}
+
+// TestSniffForeign checks that neither text-log parser claims files of other
+// formats: the other parsers' test files (when present), the EVTX/EVT
+// corpus, and the reference documents, which quote log lines in prose.
+func TestSniffForeign(t *testing.T) {
+	corpus := corpusDir(t)
+	var files []string
+	for _, pattern := range []string{"../evexport/testdata/*", "../msilog/testdata/*", "../exserver/testdata/*",
+		filepath.Join(corpus, "..", "reference", "*"), filepath.Join(corpus, "..", "kb", "*")} {
+		m, _ := filepath.Glob(pattern)
+		files = append(files, m...)
+	}
+	_ = filepath.WalkDir(filepath.Join(corpus, "evtx"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) < 20 {
+		t.Fatalf("only %d foreign files found", len(files))
+	}
+	for _, p := range files {
+		if strings.HasSuffix(p, ".py") {
+			continue
+		}
+		h := head(readFile(t, p))
+		if s := (Parser{}).Sniff(h); s >= parsers.SniffThreshold {
+			t.Errorf("%s: setuplog Sniff = %d", p, s)
+		}
+		if s := (updatelog.Parser{}).Sniff(h); s >= parsers.SniffThreshold {
+			t.Errorf("%s: updatelog Sniff = %d", p, s)
+		}
+	}
+}
+
+// BenchmarkParse parses the largest corpus log (2.9 MB, 13,726 lines) and
+// summarises its runs.
+func BenchmarkParse(b *testing.B) {
+	path := filepath.Join(corpusDir(b), "exchange-setup", "KnownIssues", "OrganizationPreparation", "ExchangeSetup_AccessDenied.log")
+	data := readFile(b, path)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		res := parseInput(b, parsers.Input{Path: path, R: bytes.NewReader(data), Size: int64(len(data))})
+		if res.err != nil || len(Summarise(res.recs)) != 1 {
+			b.Fatal(res.err)
 		}
 	}
 }

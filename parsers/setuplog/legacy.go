@@ -32,6 +32,16 @@ var (
 	runStart2000Re = regexp.MustCompile(`(?i)^\*{3,}\s*(begin(ning)?|start(ing)?|start of)\b.*\bsetup\b`)
 )
 
+// isLegacyRunStart reports whether the text of a 5.5 or 2000/2003 record
+// opens a setup run.
+func isLegacyRunStart(text, gen string) bool {
+	text = strings.TrimLeft(text, " \t")
+	if strings.HasPrefix(text, "++++") {
+		return init55Re.MatchString(text)
+	}
+	return gen == Gen2000 && strings.HasPrefix(text, "***") && runStart2000Re.MatchString(text)
+}
+
 // legacySeconds returns the time of day of a stamped 2000/2003 line in
 // seconds, or -1 for an unstamped line or an impossible time.
 func legacySeconds(line string) int {
@@ -91,7 +101,7 @@ type legacyParse struct {
 
 func parseLegacy(ctx context.Context, o *out, gen string) error {
 	p := &legacyParse{o: o, gen: gen, b: builder{o: o}, run: 1, clock: dayClock{prev: -1}}
-	p.base = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	p.base = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC) // not day 1: its midnight is the zero Time, "unknown"
 	if mt := o.in.ModTime; !mt.IsZero() {
 		days, err := countRollovers(ctx, o.in)
 		if err != nil && ctx.Err() != nil {
@@ -149,7 +159,7 @@ func (p *legacyParse) begin(n int, t time.Time, q parsers.TimeQuality, depth int
 	if depth >= 0 {
 		r.Fields["depth"] = strconv.Itoa(depth)
 	}
-	if init55Re.MatchString(text) || (p.gen == Gen2000 && runStart2000Re.MatchString(text)) {
+	if isLegacyRunStart(text, p.gen) {
 		if p.runRecords > 0 {
 			p.release(false)
 			p.run++

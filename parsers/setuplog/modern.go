@@ -50,7 +50,7 @@ func modernTime(line string, m []int) (t time.Time, ok bool) {
 			hour = 0
 		}
 	}
-	if year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+	if year < 1601 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	t = time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
@@ -158,10 +158,12 @@ func (p *modernParse) finish() {
 	case hasTag(head, "[WARNING]"), hasTag(head, "[RECOMENDED]"), hasTag(head, "[RECOMMENDED]"):
 		r.Level = parsers.LevelWarning
 	}
-	if m := errorRefRe.FindStringSubmatch(head); m != nil {
-		r.Fields["error_reference"] = m[1]
+	if r.Level == parsers.LevelError {
+		if m := errorRefRe.FindStringSubmatch(head); m != nil {
+			r.Fields["error_reference"] = m[1]
+		}
 	}
-	if runStart2007Re.MatchString(head) {
+	if containsFold(head, "starting microsoft exchange") && runStart2007Re.MatchString(head) {
 		if p.runRecords > 0 {
 			p.run++
 			p.runRecords = 0

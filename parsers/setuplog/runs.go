@@ -131,9 +131,11 @@ func (t *Tracker) Add(r *parsers.Record) {
 	}
 	text := firstLine(r.Message)
 	start := false
-	if m := productRe.FindStringSubmatch(text); m != nil && run.StartLine == 0 {
-		start, run.Product = true, m[1]
-	} else if init55Re.MatchString(text) || (r.Fields["generation"] == Gen2000 && runStart2000Re.MatchString(text)) {
+	if containsFold(text, "starting microsoft exchange") {
+		if m := productRe.FindStringSubmatch(text); m != nil && run.StartLine == 0 {
+			start, run.Product = true, m[1]
+		}
+	} else if isLegacyRunStart(text, r.Fields["generation"]) {
 		start = run.StartLine == 0
 	}
 	if start {
@@ -150,46 +152,59 @@ func (t *Tracker) Add(r *parsers.Record) {
 
 // text reads the run facts from the first line of a record's text.
 func (t *Tracker) text(run *Run, r *parsers.Record, text string) {
-	if m := paramRe.FindStringSubmatch(text); m != nil {
-		name := strings.ToLower(m[1])
-		if _, ok := run.Params[name]; ok || len(run.Params) < MaxParams {
-			if run.Params == nil {
-				run.Params = map[string]string{}
+	has := func(sub string) bool { return containsFold(text, sub) }
+	if has("command line parameter") {
+		if m := paramRe.FindStringSubmatch(text); m != nil {
+			name := strings.ToLower(m[1])
+			if _, ok := run.Params[name]; ok || len(run.Params) < MaxParams {
+				if run.Params == nil {
+					run.Params = map[string]string{}
+				}
+				run.Params[name] = m[2]
 			}
-			run.Params[name] = m[2]
+			if m := modeRe.FindStringSubmatch(text); m != nil {
+				run.Mode = m[1]
+			}
 		}
-		if m := modeRe.FindStringSubmatch(text); m != nil {
-			run.Mode = m[1]
+	}
+	if has("setup version:") {
+		if m := setupBuildRe.FindStringSubmatch(text); m != nil {
+			run.SetupBuild = strings.TrimSpace(m[1])
 		}
 	}
-	if m := setupBuildRe.FindStringSubmatch(text); m != nil {
-		run.SetupBuild = strings.TrimSpace(m[1])
+	if has("installed version") {
+		if m := installedRe.FindStringSubmatch(text); m != nil {
+			run.installed = strings.TrimSpace(m[1])
+		}
+		if m := backupRe.FindStringSubmatch(text); m != nil {
+			run.backup = strings.TrimSpace(m[1])
+		}
 	}
-	if m := installedRe.FindStringSubmatch(text); m != nil {
-		run.installed = strings.TrimSpace(m[1])
+	if has("logged on user:") {
+		if m := userRe.FindStringSubmatch(text); m != nil {
+			run.User = strings.TrimSpace(m[1])
+		}
 	}
-	if m := backupRe.FindStringSubmatch(text); m != nil {
-		run.backup = strings.TrimSpace(m[1])
+	if has("setup operation") {
+		if successRe.MatchString(text) {
+			run.succeeded = r.Line
+		}
+		if didntRe.MatchString(text) && run.didNotComplete == 0 {
+			run.didNotComplete = r.Line
+		}
 	}
-	if m := userRe.FindStringSubmatch(text); m != nil {
-		run.User = strings.TrimSpace(m[1])
-	}
-	if successRe.MatchString(text) {
-		run.succeeded = r.Line
-	}
-	if didntRe.MatchString(text) && run.didNotComplete == 0 {
-		run.didNotComplete = r.Line
-	}
-	if stoppingRe.MatchString(text) && run.stopping == 0 {
+	if has("setup is stopping now") && stoppingRe.MatchString(text) && run.stopping == 0 {
 		run.stopping = r.Line
 	}
-	if endRe.MatchString(text) {
+	if has("end of setup") && endRe.MatchString(text) {
 		run.EndLine = r.Line
 	}
-	if m := errorRefRunRe.FindStringSubmatch(text); m != nil {
-		run.ErrorReference, run.ErrorReferenceLine = m[1], r.Line
-	} else if id := r.Fields["error_reference"]; id != "" {
-		run.ErrorReference, run.ErrorReferenceLine = id, r.Line
+	if has("[error-reference]") {
+		if m := errorRefRunRe.FindStringSubmatch(text); m != nil {
+			run.ErrorReference, run.ErrorReferenceLine = m[1], r.Line
+		} else if id := r.Fields["error_reference"]; id != "" {
+			run.ErrorReference, run.ErrorReferenceLine = id, r.Line
+		}
 	}
 	isError := false
 	switch run.Generation {

@@ -38,7 +38,9 @@
 // input's ModTime (TimeQ no-date): the last stamped line falls on ModTime's
 // calendar date (as ModTime's location gives it), and each time the clock
 // goes backwards by more than an hour a day is counted, so earlier lines get
-// earlier dates. Without a ModTime the first line falls on 0001-01-01.
+// earlier dates. Without a ModTime the first line falls on 0001-01-02 (a
+// year-1 date that tells the date is unknown; not 0001-01-01, whose midnight
+// is the zero Time that means "no time").
 // Fields: "depth" (the indentation after the stamp, a tab or space each,
 // beyond the one separator), "scope" (the Class::Method of the latest
 // "Entering" line not closed by a "Leaving" line), "error_code" ("0XC103798A")
@@ -47,7 +49,8 @@
 // "=== IGNORING PREVIOUS ERRORS ===" marker suppresses. Such a marker
 // suppresses the error records since the latest "Entering" line; to know
 // that while streaming, records from the first error of a frame on are held
-// back (at most maxFrameRecords of them) until the frame ends. Error records
+// back until the frame ends (at most 512 records or 8 MiB of text; past
+// that they are released with their errors standing). Error records
 // not suppressed have Level error.
 //
 // 5.5 records: Fields["error_code"] and Level error on lines naming a setup
@@ -95,6 +98,9 @@ var (
 	// whitespace after it.
 	legacyRe = regexp.MustCompile(`^\[(\d{1,2}):(\d{2}):(\d{2})\]([ \t]*)`)
 	init55Re = regexp.MustCompile(`(?i)\+\+\+\+ Microsoft Exchange Setup initialized \+\+\+\+`)
+	// init55LineRe is init55Re as a whole line, possibly stamped: the form
+	// sniffing trusts (a document may quote the marker inside other text).
+	init55LineRe = regexp.MustCompile(`(?im)^[ \t]*(\[\d{1,2}:\d{2}:\d{2}\][ \t]*)?\+\+\+\+ Microsoft Exchange Setup initialized \+\+\+\+[ \t]*$`)
 	// markers2000 are tokens only 2000/2003 progress logs are known to hold.
 	markers2000 = []string{"Entering ", "Error code 0X", "=== IGNORING PREVIOUS ERRORS ===", "Starting interpreter on file", " -- ID:", "::Sc"}
 	// markers55 are tokens of 5.5-era setup logs (Q202258).
@@ -131,6 +137,9 @@ func classify(lines []string) (gen string, score int) {
 		}
 	}
 	text := strings.Join(lines, "\n")
+	// sparse: stamped lines are under a fifth of the text, as in a document
+	// that quotes a few log lines; such a head never scores a match.
+	sparse := func(stamped int) bool { return stamped*5 < nonEmpty }
 	switch {
 	case modern > 0 && modern >= legacy:
 		score = 60
@@ -140,8 +149,11 @@ func classify(lines []string) (gen string, score int) {
 		if strings.Contains(text, "Microsoft Exchange") || strings.Contains(text, "ExchangeSetup") {
 			score += 10
 		}
+		if sparse(modern) {
+			score = min(score, 40)
+		}
 		return Gen2007, score
-	case init55Re.MatchString(text):
+	case init55LineRe.MatchString(text):
 		return Gen55, 95
 	case legacy > 0:
 		markers := 0
@@ -151,6 +163,8 @@ func classify(lines []string) (gen string, score int) {
 			}
 		}
 		switch {
+		case sparse(legacy):
+			return Gen2000, 30
 		case markers > 0 && legacy >= 2:
 			return Gen2000, 85 + min(markers, 3)*3
 		case markers > 0:

@@ -302,10 +302,19 @@ func TestLegacyDates(t *testing.T) {
 		{"ModTime location gives the date", time.Date(2004, 1, 1, 3, 0, 0, 0, time.UTC).In(time.FixedZone("x", -5*3600)),
 			[]string{"2003-12-29T22:00:00Z", "2003-12-29T23:30:00Z", "2003-12-30T00:10:00Z", "2003-12-30T23:50:00Z", "2003-12-31T01:00:00Z", "2003-12-31T00:30:00Z"}},
 		{"no ModTime", time.Time{},
-			[]string{"0001-01-01T22:00:00Z", "0001-01-01T23:30:00Z", "0001-01-02T00:10:00Z", "0001-01-02T23:50:00Z", "0001-01-03T01:00:00Z", "0001-01-03T00:30:00Z"}},
+			[]string{"0001-01-02T22:00:00Z", "0001-01-02T23:30:00Z", "0001-01-03T00:10:00Z", "0001-01-03T23:50:00Z", "0001-01-04T01:00:00Z", "0001-01-04T00:30:00Z"}},
+		// midnight of the first day is not the zero Time
+		{"no ModTime, midnight", time.Time{}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.want == nil {
+				res := parseBytes(t, "p.log", []byte("[00:00:00] Entering A::B\n"), tt.mod)
+				if len(res.recs) != 1 || res.recs[0].Time.IsZero() || res.recs[0].Time.Format(time.RFC3339) != "0001-01-02T00:00:00Z" {
+					t.Fatalf("records %v", res.recs)
+				}
+				return
+			}
 			res := parseBytes(t, "p.log", []byte(log), tt.mod)
 			if res.err != nil || len(res.recs) != len(tt.want) {
 				t.Fatalf("err %v, %d records", res.err, len(res.recs))

@@ -29,6 +29,9 @@ func FuzzParse(f *testing.F) {
 		(Parser{}).Sniff(data)
 		res := parseBytes(t, "fuzz.log", data)
 		if res.err != nil {
+			if len(res.recs) != 0 {
+				t.Fatalf("error %v after %d records", res.err, len(res.recs))
+			}
 			return
 		}
 		lines := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) + 1

@@ -98,12 +98,16 @@ func (t *Tracker) Add(r *parsers.Record) {
 	if code := ExtendedError(text); code != "" {
 		run.ExtendedError, run.ExtendedErrorLine = code, r.Line
 	}
-	if m := maskedRe.FindStringSubmatch(text); m != nil {
-		run.Masked = m[1]
+	if containsFold(text, "masked to") {
+		if m := maskedRe.FindStringSubmatch(text); m != nil {
+			run.Masked = m[1]
+		}
 	}
-	if m := packageRe.FindStringSubmatch(text); m != nil {
-		run.DidNotComplete = true
-		run.Package = m[1]
+	if containsFold(text, "did not complete") {
+		if m := packageRe.FindStringSubmatch(text); m != nil {
+			run.DidNotComplete = true
+			run.Package = m[1]
+		}
 	}
 	if IsFailure(text) && !run.Failed {
 		run.Failed, run.FirstFailureLine, run.FirstFailure = true, r.Line, text
@@ -114,7 +118,7 @@ func (t *Tracker) Add(r *parsers.Record) {
 			run.FilesInUse = append(run.FilesInUse, FileInUse{Path: path, Line: r.Line})
 		}
 	}
-	if !run.RebootRequired && rebootRe.MatchString(text) {
+	if !run.RebootRequired && (containsFold(text, "re") || containsFold(text, "3010")) && rebootRe.MatchString(text) {
 		run.RebootRequired, run.RebootLine = true, r.Line
 	}
 }

@@ -23,9 +23,8 @@
 //   - Fields["extended_error"] ("0xf01e") on "Update.exe extended error code"
 //     lines and Fields["file_in_use"] (the path) on FileInUse lines.
 //
-// One file can hold several runs, appended one after another (svcpack.log
-// gets a new run for every service pack attempt). A new run starts where the
-// elapsed time goes backwards, or at a separator line of '=' characters
+// One file can hold several installer runs, appended one after another. A
+// new run starts where the elapsed time goes backwards, or at a separator line of '=' characters
 // stamped 0.000 (the form such a log opens a run with; DERIVED, not seen in a
 // verified sample). Lines before the first prefixed line form run 1 too.
 //
@@ -90,13 +89,15 @@ var (
 	doInstallRe    = regexp.MustCompile(`(?i)^DoInstallation:.*\bfailed\b`)
 	failedStrRe    = regexp.MustCompile(`(?i)\bfailed:STR_\w+`)
 	doRegistryRe   = regexp.MustCompile(`(?i)\bDoRegistryUpdates failed\b`)
-	fileInUseRe    = regexp.MustCompile(`(?i)^FileInUse:: Added to Filelist:\s*(.*?)\s*$`)
 	separatorRe    = regexp.MustCompile(`^={20,}\s*$`)
 )
 
 // ExtendedError returns the code of an "Update.exe extended error code =
 // 0x<hex>" line, as written ("0xf01e"), or "".
 func ExtendedError(text string) string {
+	if !containsFold(text, "extended error code") {
+		return ""
+	}
 	if m := extendedErrRe.FindStringSubmatch(text); m != nil {
 		return m[1]
 	}
@@ -117,6 +118,9 @@ func IsFailure(text string) bool {
 	if code := ExtendedError(text); code != "" {
 		return !isZeroHex(code)
 	}
+	if !containsFold(text, "fail") && !containsFold(text, "did not complete") && !containsFold(text, "masked to") {
+		return false // the cheap test first: every failure line holds one of these
+	}
 	if m := maskedRe.FindStringSubmatch(text); m != nil {
 		return strings.EqualFold(m[1], "0x643")
 	}
@@ -125,14 +129,37 @@ func IsFailure(text string) bool {
 		doRegistryRe.MatchString(text)
 }
 
+// containsFold reports whether s contains sub, ignoring ASCII case; sub
+// must be lower-case ASCII.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		j := 0
+		for j < n && lower(s[i+j]) == sub[j] {
+			j++
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
 // FileInUsePath returns the path of a "FileInUse:: Added to Filelist: <path>"
 // line and true, or "", false for any other text.
 func FileInUsePath(text string) (string, bool) {
-	m := fileInUseRe.FindStringSubmatch(firstLine(text))
-	if m == nil {
+	const token = "FileInUse:: Added to Filelist:"
+	if len(text) < len(token) || !strings.EqualFold(text[:len(token)], token) {
 		return "", false
 	}
-	return m[1], true
+	return strings.TrimSpace(firstLine(text[len(token):])), true
 }
 
 func firstLine(s string) string {
@@ -170,24 +197,19 @@ func (Parser) Sniff(head []byte) int {
 			tokens++
 		}
 	}
-	score := 0
-	switch {
-	case prefixed >= 3 && prefixed*2 >= nonEmpty:
+	if prefixed*2 < nonEmpty {
+		// Most lines lack the prefix: a document quoting a few log lines,
+		// not a log.
+		return min(20+5*tokens, 40)
+	}
+	score := 45 // one or two prefixed lines: a short file
+	if prefixed >= 3 {
 		score = 80
-	case prefixed >= 3:
-		score = 50
-	case prefixed*2 >= nonEmpty: // a short file: one or two lines, most prefixed
-		score = 45
-	default:
-		score = 20
 	}
 	if tokens > 0 {
 		score += 10 + 5*tokens
 	}
-	if score > 99 {
-		score = 99
-	}
-	return score
+	return min(score, 99)
 }
 
 // Parse streams the records of an update.exe log to sink.
@@ -201,7 +223,7 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 		return fmt.Errorf("updatelog: %s: no data", in.Path)
 	}
 	lines := textio.NewLines(io.NewSectionReader(in.R, 0, in.Size))
-	p := &parse{in: in, sink: sink, warn: warn}
+	p := &parse{in: in, sink: sink, warn: warn, lastMillis: -1}
 	for lines.Next() {
 		n := lines.Number()
 		if n&1023 == 0 {
@@ -217,12 +239,15 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 		}
 	}
 	if err := lines.Err(); err != nil {
-		if p.emitted == 0 && p.cur == nil {
+		if !p.havePrefix {
 			return fmt.Errorf("updatelog: %s: %w", in.Path, err)
 		}
 		warn(lines.Number()+1, "read error: %v", err)
 	}
 	p.flush()
+	if !p.havePrefix {
+		return fmt.Errorf("updatelog: %s: no line starts with the elapsed-seconds prefix", in.Path)
+	}
 	return nil
 }
 
@@ -236,22 +261,16 @@ type parse struct {
 	blanks  int             // blank continuation lines not yet added to msg
 	cut     bool            // cur's message hit maxMessage
 	stopped bool            // the sink asked to stop
-	emitted int
 
-	run         int   // the current run index, 0 before the first line
-	lastMillis  int64 // elapsed of the previous prefixed line, -1 if none
-	runHasText  bool  // the current run has a line other than a separator
-	havePrefix  bool  // a prefixed line was seen
-	initialised bool
+	run        int   // the current run index, 0 before the first line
+	lastMillis int64 // elapsed of the previous prefixed line, -1 if none
+	runHasText bool  // the current run has a line other than a separator
+	havePrefix bool  // a prefixed line was seen
 }
 
 // line handles one physical line; it returns false when the sink asked to
 // stop.
 func (p *parse) line(n int, text string) bool {
-	if !p.initialised {
-		p.initialised = true
-		p.lastMillis = -1
-	}
 	elapsed, rest, ok := splitPrefix(text)
 	if !ok {
 		if p.cur == nil {
@@ -274,14 +293,17 @@ func (p *parse) line(n int, text string) bool {
 	switch {
 	case p.run == 0:
 		p.run = 1
-	case p.havePrefix && ms >= 0 && p.lastMillis >= 0 && ms < p.lastMillis:
+	case ms >= 0 && p.lastMillis >= 0 && ms < p.lastMillis:
 		p.run++
 		p.runHasText = false
 	case sep && ms == 0 && p.runHasText:
 		p.run++
 		p.runHasText = false
 	}
-	p.havePrefix = true
+	if !p.havePrefix {
+		p.havePrefix = true
+		p.flush() // the text before the first prefixed line, held back so far
+	}
 	if ms >= 0 {
 		p.lastMillis = ms
 	}
@@ -359,13 +381,14 @@ func (p *parse) room(n, k int) bool {
 // flush finishes the record being built and hands it to the sink.
 func (p *parse) flush() {
 	r := p.cur
-	if r == nil || p.stopped {
+	if r == nil || p.stopped || !p.havePrefix {
+		// Until a prefixed line shows the input is an update.exe log, the
+		// text before it stays in cur (one record, bounded by maxMessage).
 		return
 	}
 	p.cur = nil
 	r.Message = p.msg.String()
 	classify(r)
-	p.emitted++
 	if p.sink.Record != nil && !p.sink.Record(r) {
 		p.stopped = true
 	}

@@ -3,6 +3,7 @@ package updatelog
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -246,8 +247,10 @@ func TestContinuationAndOddLines(t *testing.T) {
 		runs  []string
 		timeq []parsers.TimeQuality
 	}{
+		// no prefixed line at all: not an update.exe log
 		{"empty", "", nil, nil, nil, nil},
 		{"blank lines only", "\n\r\n  \n", nil, nil, nil, nil},
+		{"prose only", "hello\nworld\n", nil, nil, nil, nil},
 		{"preamble", "garbage header\nmore\n0.000: first\n", []string{"garbage header\nmore", "first"}, []int{1, 3}, []string{"1", "1"},
 			[]parsers.TimeQuality{parsers.TimeNone, parsers.TimeElapsed}},
 		{"bare prefix then text", "1.000:\nthe text\n\n2.000: next", []string{"the text", "next"}, []int{1, 4}, []string{"1", "1"}, nil},
@@ -261,6 +264,12 @@ func TestContinuationAndOddLines(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := parseBytes(t, "x.log", []byte(tt.in))
+			if tt.lines == nil {
+				if res.err == nil || !strings.Contains(res.err.Error(), "x.log") || len(res.recs) != 0 {
+					t.Fatalf("err %v, %d records; want an error naming the file and no record", res.err, len(res.recs))
+				}
+				return
+			}
 			if res.err != nil {
 				t.Fatal(res.err)
 			}
@@ -372,6 +381,9 @@ func TestSniff(t *testing.T) {
 		{"event export", []byte(export), 0, 0},
 		{"setup progress", []byte(setup2000), 0, 0},
 		{"empty", nil, 0, 0},
+		{"document quoting lines", []byte("# Notes\nThe log said:\n\n940.344: DoInstallation:MyInstallCatalogFiles  failed:STR_CATALOG_INSTALL_FAILED\n" +
+			"1448.406: Update.exe extended error code = 0xf01e\n1,297: [PatchFilesFromResponseBlob] returning STATUS_READY_TO_INSTALL\n" +
+			"Then we restarted.\nIt failed again.\nWe called support.\nThey said: reinstall.\nSo we did.\nNow it works.\n"), 0, 49},
 		{"numbers in prose", []byte("The value was 1.000: ok\nsomething else\nmore prose\nand more\n"), 0, 0},
 	}
 	for _, tt := range tests {
@@ -475,4 +487,20 @@ func corpusFiles(t testing.TB) []string {
 		t.Fatal("no .log files in the corpus")
 	}
 	return files
+}
+
+// BenchmarkParse parses a 10,000-line update.exe log and summarises it.
+func BenchmarkParse(b *testing.B) {
+	var buf bytes.Buffer
+	for i := 0; i < 10000; i++ {
+		fmt.Fprintf(&buf, "%d.%03d: FileInUse:: Added to Filelist: C:\\WINDOWS\\system32\\file%d.dll\r\n", i/10, i%1000, i)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		res := parseBytes(b, "bench.log", data)
+		if res.err != nil || len(Summarise(res.recs)) == 0 {
+			b.Fatal(res.err)
+		}
+	}
 }
