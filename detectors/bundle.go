@@ -38,6 +38,17 @@ type Bundle struct {
 	Hosts    map[string]*Host
 	Facts    []Fact
 	Findings []Finding
+	// Inputs lists every file of the bundle, read or not: some rules ask
+	// whether a file exists (perfopt.log) and how old it is.
+	Inputs []Input
+}
+
+// Input is one file of a bundle as the scan found it.
+type Input struct {
+	Path    string
+	Host    string // the host its name or folder points to, "" if none
+	ModTime time.Time
+	Format  string // the format it was read as, "" when unrecognised
 }
 
 // Host returns the named host, adding it when new.

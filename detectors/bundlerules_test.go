@@ -250,3 +250,23 @@ func TestRolesFromServerList(t *testing.T) {
 		t.Errorf("backend-before-frontend = %+v", got)
 	}
 }
+
+func TestPerfoptNotRerun(t *testing.T) {
+	sp := time.Date(2001, 5, 2, 10, 0, 0, 0, time.UTC)
+	install := Fact{Kind: FactInstall, Host: "EX55", Time: sp, Values: map[string]string{"generation": "5.5", "outcome": "unknown"},
+		Evidence: Evidence{Path: "EX55/Exchange Server Setup.log", Line: 1, Text: "setup run 1: unknown"}}
+	check := func(inputs ...Input) []Hit {
+		rules, _ := Catalog()
+		return Find(rules, "perfopt-not-rerun").(BundleRule).CheckBundle(&Bundle{Facts: []Fact{install},
+			Inputs: append([]Input{{Path: "EX55/Exchange Server Setup.log", Host: "EX55", ModTime: sp}}, inputs...)})
+	}
+	if hits := check(); len(hits) != 1 || !strings.Contains(hits[0].Values["why"], "no perfopt.log") {
+		t.Fatalf("no perfopt.log: %+v", hits)
+	}
+	if hits := check(Input{Path: "EX55/perfopt.log", Host: "EX55", ModTime: sp.AddDate(0, -2, 0)}); len(hits) != 1 || !strings.Contains(hits[0].Values["why"], "is older than") {
+		t.Fatalf("old perfopt.log: %+v", hits)
+	}
+	if hits := check(Input{Path: "EX55/PERFOPT.LOG", Host: "EX55", ModTime: sp.Add(time.Hour)}); len(hits) != 0 {
+		t.Fatalf("perfopt.log after the SP: %+v", hits)
+	}
+}

@@ -135,6 +135,9 @@ func (e *Engine) NewCollector(bundle string) *Collector {
 // Bundle returns the bundle being collected, for callers that add hosts.
 func (c *Collector) Bundle() *Bundle { return &c.bundle }
 
+// AddInput records a file of the bundle, whether or not it was read.
+func (c *Collector) AddInput(in Input) { c.bundle.Inputs = append(c.bundle.Inputs, in) }
+
 // Add records one file's results. Call it in a deterministic file order.
 func (c *Collector) Add(r FileResult) {
 	c.hits = append(c.hits, r.Hits...)
