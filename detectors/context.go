@@ -12,6 +12,22 @@ import (
 type FileContext struct {
 	format parsers.Format
 	setup  setuplog.Tracker
+	shared map[any]any
+}
+
+// Shared returns the value stored under key for this file, making it with
+// mk on the first call (first is then true). Rules use it to share one
+// analysis of a file instead of each redoing it.
+func (c *FileContext) Shared(key any, mk func() any) (v any, first bool) {
+	if v, ok := c.shared[key]; ok {
+		return v, false
+	}
+	if c.shared == nil {
+		c.shared = map[any]any{}
+	}
+	v = mk()
+	c.shared[key] = v
+	return v, true
 }
 
 func (c *FileContext) record(r *parsers.Record) {
@@ -25,13 +41,18 @@ func (c *FileContext) record(r *parsers.Record) {
 func (c *FileContext) SetupRuns() []setuplog.Run { return c.setup.Runs() }
 
 // VerdictRun returns the setup run whose outcome decides the verdict of a
-// setup log: the last run, as setuplog.Select picks it. Call it from
-// Finish. ok is false for other formats and for logs without a run.
+// setup log: the last run, as setuplog.Select picks it, or for an excerpt
+// that has no start line, its last run. Call it from Finish. ok is false
+// for other formats and for logs without a run.
 func (c *FileContext) VerdictRun() (run setuplog.Run, fellBack bool, ok bool) {
 	if c == nil || c.format != parsers.FormatSetupLog {
 		return setuplog.Run{}, false, false
 	}
-	return setuplog.Select(c.setup.Runs())
+	runs := c.setup.Runs()
+	if run, fellBack, ok = setuplog.Select(runs); !ok && len(runs) > 0 {
+		return runs[len(runs)-1], false, true // an excerpt without a start line: its last run decides
+	}
+	return run, fellBack, ok
 }
 
 // RunOf returns the setup run index a record belongs to (its

@@ -286,3 +286,15 @@ func TestHostName(t *testing.T) {
 		}
 	}
 }
+
+// TestVerdictRunOfAnExcerpt: a setup log cut before its start line (an
+// excerpt pasted into a ticket) is still judged, by its last run.
+func TestVerdictRunOfAnExcerpt(t *testing.T) {
+	line := "[ERROR] Setup encountered a problem while validating the state of Active Directory: The domain is not prepared."
+	rec := &parsers.Record{Path: "ExchangeSetup.log", Format: parsers.FormatSetupLog, Line: 3, Message: line,
+		Level: parsers.LevelError, Fields: map[string]string{"run": "1", "generation": "2007"}}
+	fs := byRule(runFile(t, English, FileInfo{Path: rec.Path, Format: parsers.FormatSetupLog, HostHint: "EX19"}, []*parsers.Record{rec}), "setup-ad-validation-failed")
+	if len(fs) != 1 || fs[0].Evidence[0].Line != 3 {
+		t.Fatalf("findings = %+v", fs)
+	}
+}

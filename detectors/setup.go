@@ -10,10 +10,7 @@ package detectors
 
 import (
 	"regexp"
-	"runtime"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/setuplog"
@@ -97,9 +94,9 @@ type setupScan struct {
 	done    bool
 	verdict *setupVerdict
 
-	created, finished int // checkers sharing the scan, for its release
-	key               weak.Pointer[FileContext]
-	shared            bool
+	// ctx is the file's context when the scan is shared through it; its
+	// setup tracker then serves, and the scan keeps none of its own.
+	ctx *FileContext
 }
 
 var (
@@ -120,52 +117,25 @@ var (
 	refSharedConfig = "AllADRolesCommonServiceControl___ee47ab1c06fb47919398e2e95ed99c6c"
 )
 
-// The registry of shared analyses, one per file being read. It is keyed by
-// a weak pointer to the file's FileContext, so an analysis never outlives
-// the file run that made it, even when a checker is never finished.
-var setupScans = struct {
-	sync.Mutex
-	m map[weak.Pointer[FileContext]]*setupScan
-}{m: map[weak.Pointer[FileContext]]*setupScan{}}
+// setupScanKey names the setup analysis in a file's shared slots.
+type setupScanKey struct{}
 
 // sharedSetupScan returns the analysis of the file f describes, creating it
 // for the first checker that asks. owner is true for that first checker: it
 // alone feeds the records, because the engine gives every record to every
-// checker in turn.
+// checker in turn. The analysis lives in the file's context, so it goes
+// when the file's run does.
 func sharedSetupScan(f FileInfo) (scan *setupScan, owner bool) {
 	if f.Context == nil {
-		return &setupScan{created: 1}, true
+		return &setupScan{}, true
 	}
-	key := weak.Make(f.Context)
-	setupScans.Lock()
-	defer setupScans.Unlock()
-	if s := setupScans.m[key]; s != nil {
-		s.created++
-		return s, false
-	}
-	s := &setupScan{created: 1, key: key, shared: true}
-	setupScans.m[key] = s
-	runtime.AddCleanup(f.Context, func(k weak.Pointer[FileContext]) {
-		setupScans.Lock()
-		delete(setupScans.m, k)
-		setupScans.Unlock()
-	}, key)
-	return s, true
+	v, first := f.Context.Shared(setupScanKey{}, func() any { return &setupScan{ctx: f.Context} })
+	return v.(*setupScan), first
 }
 
-// release notes that one checker sharing the scan has finished; the last
-// one removes the scan from the registry.
-func (s *setupScan) release() {
-	if !s.shared {
-		return
-	}
-	setupScans.Lock()
-	defer setupScans.Unlock()
-	s.finished++
-	if s.finished >= s.created && setupScans.m[s.key] == s {
-		delete(setupScans.m, s.key)
-	}
-}
+// release is kept for the checkers' symmetry; the file context owns the
+// analysis, so there is nothing to free.
+func (s *setupScan) release() {}
 
 // runState returns the state of run idx, adding it when new.
 func (s *setupScan) runState(idx int) *setupRunScan {
@@ -192,7 +162,7 @@ func (s *setupScan) runState(idx int) *setupRunScan {
 
 // feed reads one record. v is the engine's view of the record, or nil.
 func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
-	if !s.shared {
+	if s.ctx == nil {
 		s.tracker.Add(r)
 	}
 	if r.Format != parsers.FormatSetupLog || r.Fields["generation"] != setuplog.Gen2007 {
@@ -438,10 +408,10 @@ func (s *setupScan) result() *setupVerdict {
 	}
 	s.done = true
 	var runs []setuplog.Run
-	if !s.shared {
+	if s.ctx == nil {
 		runs = s.tracker.Runs()
-	} else if ctx := s.key.Value(); ctx != nil {
-		runs = ctx.SetupRuns()
+	} else {
+		runs = s.ctx.SetupRuns()
 	}
 	run, fellBack, ok := setuplog.Select(runs)
 	if !ok {

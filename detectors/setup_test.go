@@ -528,15 +528,18 @@ func TestSetupPolish(t *testing.T) {
 	}
 }
 
-// TestSetupScanReleased: the shared analysis of a file is dropped once
-// every checker sharing it has finished.
-func TestSetupScanReleased(t *testing.T) {
-	scanSynth(t, synth{end: "ok"}, English)
-	setupScans.Lock()
-	n := len(setupScans.m)
-	setupScans.Unlock()
-	if n != 0 {
-		t.Errorf("%d shared setup analyses left after the file ended", n)
+// TestSetupScanShared: the rules of one file share one analysis, which
+// the first checker feeds; another file gets its own.
+func TestSetupScanShared(t *testing.T) {
+	a := &FileContext{format: parsers.FormatSetupLog}
+	s1, owner1 := sharedSetupScan(FileInfo{Context: a})
+	s2, owner2 := sharedSetupScan(FileInfo{Context: a})
+	if s1 != s2 || !owner1 || owner2 {
+		t.Errorf("same file: scans %p %p, owners %v %v", s1, s2, owner1, owner2)
+	}
+	s3, owner3 := sharedSetupScan(FileInfo{Context: &FileContext{format: parsers.FormatSetupLog}})
+	if s3 == s1 || !owner3 {
+		t.Errorf("another file shares the first file's analysis")
 	}
 }
 
