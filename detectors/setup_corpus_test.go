@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/extriage/extriage/internal/testkit"
+
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/setuplog"
 )
@@ -17,28 +19,7 @@ import (
 // unless CI=true.
 func repoCorpus(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing: %v", err)
-		}
-		t.Skipf("corpus missing: %v", err)
-	}
-	return c
+	return testkit.Corpus(t)
 }
 
 // scanSetupBytes parses data with the real setup log parser and runs the

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/extriage/extriage/internal/testkit"
+
 	"github.com/extriage/extriage/parsers"
 )
 
@@ -549,28 +551,7 @@ func TestKB328839(t *testing.T) {
 // directory holding go.mod).
 func sharedPath(t *testing.T, rel string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s missing: %v", p, err)
-		}
-		t.Skipf("%s missing: %v", p, err)
-	}
-	return p
+	return testkit.Shared(t, filepath.FromSlash(rel))
 }
 
 func FuzzParse(f *testing.F) {

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/extriage/extriage/internal/testkit"
+
 	"github.com/extriage/extriage/fixtures/evtwriter"
 	"github.com/extriage/extriage/parsers"
 )
@@ -583,28 +585,7 @@ func TestSIDString(t *testing.T) {
 // corpusDir finds ../shared/corpus beside the module root.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing: %v", err)
-		}
-		t.Skipf("corpus missing: %v", err)
-	}
-	return c
+	return testkit.Corpus(t)
 }
 
 func corpusEVT(t testing.TB) []string {

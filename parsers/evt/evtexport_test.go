@@ -3,7 +3,6 @@ package evt
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/extriage/extriage/internal/testkit"
 
 	"github.com/extriage/extriage/fixtures/evtwriter"
 	"github.com/extriage/extriage/parsers"
@@ -20,14 +21,7 @@ import (
 // fails when CI=true.
 func needTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (apt-get install libevt-utils): %v", name, err)
-		}
-		t.Skipf("%s not installed (apt-get install libevt-utils)", name)
-	}
-	return p
+	return testkit.NeedTool(t, name, "libevt-utils")
 }
 
 // exported is one record as evtexport prints it.

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
-	"os"
 	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/extriage/extriage/internal/testkit"
 
 	"github.com/extriage/extriage/parsers"
 )
@@ -32,14 +33,7 @@ type xrec struct {
 // under CI=true, where the tool must be installed.
 func needEvtxexport(t testing.TB) string {
 	t.Helper()
-	path, err := exec.LookPath("evtxexport")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("evtxexport not found (install libevtx-utils): %v", err)
-		}
-		t.Skip("evtxexport not found (apt-get install libevtx-utils)")
-	}
-	return path
+	return testkit.NeedTool(t, "evtxexport", "libevtx-utils")
 }
 
 // evtxexportRecords runs `evtxexport -f xml file` and reads its output.

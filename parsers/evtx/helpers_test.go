@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/extriage/extriage/internal/testkit"
+
 	"github.com/extriage/extriage/parsers"
 )
 
@@ -13,27 +15,7 @@ import (
 // the package directory to the directory holding go.mod.
 func corpusRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			root := filepath.Join(dir, "..", "shared", "corpus")
-			if _, err := os.Stat(root); err != nil {
-				if os.Getenv("CI") == "true" {
-					t.Fatalf("corpus not found at %s: %v", root, err)
-				}
-				t.Skipf("corpus not found at %s", root)
-			}
-			return root
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package directory")
-		}
-		dir = parent
-	}
+	return testkit.Corpus(t)
 }
 
 // corpusPath returns the path of a corpus file given relative to the
