@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/extriage/extriage/parsers/wintime"
+
 	"github.com/extriage/extriage/parsers"
 )
 
@@ -304,11 +306,11 @@ func (st *state) blockTime(b *block, r *parsers.Record) {
 	if !hasDate || ds == "" {
 		return
 	}
-	if t, q, ok := parseDateTime(ds); ok {
+	if t, q, ok := wintime.DateTime(ds); ok {
 		r.Time, r.TimeQ = t, q
 		return
 	}
-	y, m, d, ok := parseDate(ds)
+	y, m, d, ok := wintime.Date(ds)
 	if !ok {
 		st.warn(b.line, fmt.Sprintf("unreadable date %q", ds))
 		return
@@ -316,7 +318,7 @@ func (st *state) blockTime(b *block, r *parsers.Record) {
 	h, mi, s, ns := 0, 0, 0, 0
 	if hasTime && ts != "" {
 		var ok bool
-		if h, mi, s, ns, ok = parseClock(ts); !ok {
+		if h, mi, s, ns, ok = wintime.Clock(ts); !ok {
 			st.warn(b.line, fmt.Sprintf("unreadable time %q", ts))
 		}
 	}

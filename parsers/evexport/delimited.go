@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/extriage/extriage/parsers/wintime"
+
 	"github.com/extriage/extriage/parsers"
 )
 
@@ -180,15 +182,15 @@ func guessLayout(text string) (layout, bool) {
 		return layout{}, false
 	}
 	f := splitLine(text, delim, delim != '\t')
-	isDate := func(s string) bool { _, _, _, ok := parseDate(s); return ok }
-	isClock := func(s string) bool { _, _, _, _, ok := parseClock(s); return ok }
+	isDate := func(s string) bool { _, _, _, ok := wintime.Date(s); return ok }
+	isClock := func(s string) bool { _, _, _, _, ok := wintime.Clock(s); return ok }
 	switch {
 	case len(f) >= 8 && isDate(f[0]) && isClock(f[1]):
 		return newLayout(legacyCols, delim), true
 	case len(f) >= 8 && isDate(f[1]) && isClock(f[2]):
 		return newLayout(listViewCols, delim), true
 	case len(f) >= 5:
-		if _, _, ok := parseDateTime(f[1]); !ok {
+		if _, _, ok := wintime.DateTime(f[1]); !ok {
 			return layout{}, false
 		}
 		if _, _, ok := parseEventID(f[3]); !ok {
@@ -219,13 +221,13 @@ func (l layout) isStart(text string) bool {
 		return false
 	}
 	if l.timeIdx < 0 {
-		_, _, ok := parseDateTime(f[l.dateIdx])
+		_, _, ok := wintime.DateTime(f[l.dateIdx])
 		return ok
 	}
-	if _, _, _, ok := parseDate(f[l.dateIdx]); !ok {
+	if _, _, _, ok := wintime.Date(f[l.dateIdx]); !ok {
 		return false
 	}
-	_, _, _, _, ok := parseClock(f[l.timeIdx])
+	_, _, _, _, ok := wintime.Clock(f[l.timeIdx])
 	return ok
 }
 
@@ -481,12 +483,12 @@ func (st *state) buildRecord(lay layout, fields []string, n int) (*parsers.Recor
 		}
 	}
 	if lay.timeIdx < 0 {
-		if t, q, ok := parseDateTime(dateS); ok {
+		if t, q, ok := wintime.DateTime(dateS); ok {
 			r.Time, r.TimeQ = t, q
 		}
 	} else {
-		y, m, d, ok1 := parseDate(dateS)
-		h, mi, s, ns, ok2 := parseClock(timeS)
+		y, m, d, ok1 := wintime.Date(dateS)
+		h, mi, s, ns, ok2 := wintime.Clock(timeS)
 		if ok1 && ok2 {
 			r.Time, r.TimeQ = combine(y, m, d, h, mi, s, ns), parsers.TimeNoZone
 		}

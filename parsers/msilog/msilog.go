@@ -73,6 +73,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/extriage/extriage/parsers/wintime"
+
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/textio"
 )
@@ -322,7 +324,7 @@ func (st *state) header(r *parsers.Record, text string) {
 		if i := strings.Index(rest, "Build type:"); i >= 0 {
 			setField(r, "build_type", strings.TrimSpace(rest[i+len("Build type:"):]))
 		}
-		y, mo, d, ok1 := parseDate(dateS)
+		y, mo, d, ok1 := wintime.Date(dateS)
 		tod, ok2 := parseClock(timeS)
 		if ok1 && ok2 {
 			st.clk.setHeader(y, mo, d, tod)

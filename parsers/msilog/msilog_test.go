@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/extriage/extriage/parsers/wintime"
+
 	"github.com/extriage/extriage/parsers"
 )
 
@@ -492,9 +494,9 @@ func TestDates(t *testing.T) {
 		{"a/b/c", 0, 0, 0, false},
 	}
 	for _, tc := range tests {
-		y, m, d, ok := parseDate(tc.in)
+		y, m, d, ok := wintime.Date(tc.in)
 		if ok != tc.ok || y != tc.y || m != tc.m || d != tc.d {
-			t.Errorf("parseDate(%q) = %d-%d-%d %v", tc.in, y, m, d, ok)
+			t.Errorf("Date(%q) = %d-%d-%d %v", tc.in, y, m, d, ok)
 		}
 	}
 	clocks := map[string]time.Duration{

@@ -1,0 +1,81 @@
+package wintime
+
+import (
+	"testing"
+	"time"
+
+	"github.com/extriage/extriage/parsers"
+)
+
+func TestDates(t *testing.T) {
+	dates := []struct {
+		in      string
+		y, m, d int
+		ok      bool
+	}{
+		{"7/31/2001", 2001, 7, 31, true},
+		{"12/3/2015", 2015, 12, 3, true},
+		{"31/07/2001", 2001, 7, 31, true},
+		{"2005-03-14", 2005, 3, 14, true},
+		{"14.03.2005", 2005, 3, 14, true},
+		{"14.03.2005.", 2005, 3, 14, true},
+		{"08-03-2021", 2021, 3, 8, true},
+		{"2015/12/03", 2015, 12, 3, true},
+		{"7/31/01", 2001, 7, 31, true},
+		{"2/30/2001", 0, 0, 0, false},
+		{"13/13/2001", 0, 0, 0, false},
+		{"7-31/2001", 0, 0, 0, false},
+		{"data", 0, 0, 0, false},
+		{"1/2/3/4", 0, 0, 0, false},
+		{"", 0, 0, 0, false},
+	}
+	for _, tc := range dates {
+		y, m, d, ok := Date(tc.in)
+		if ok != tc.ok || y != tc.y || m != tc.m || d != tc.d {
+			t.Errorf("Date(%q) = %d-%d-%d %v, want %d-%d-%d %v", tc.in, y, m, d, ok, tc.y, tc.m, tc.d, tc.ok)
+		}
+	}
+	clocks := []struct {
+		in       string
+		h, mi, s int
+		ns       int
+		ok       bool
+	}{
+		{"5:33:28 AM", 5, 33, 28, 0, true},
+		{"12:00:15 AM", 0, 0, 15, 0, true},
+		{"12:05:00 PM", 12, 5, 0, 0, true},
+		{"11:15:00 p.m.", 23, 15, 0, 0, true},
+		{"23:59:59", 23, 59, 59, 0, true},
+		{"9:05", 9, 5, 0, 0, true},
+		{"10:23:45.123", 10, 23, 45, 123000000, true},
+		{"13:00:00 PM", 0, 0, 0, 0, false},
+		{"24:00:00", 0, 0, 0, 0, false},
+		{"5:3:28", 0, 0, 0, 0, false},
+		{"godzina", 0, 0, 0, 0, false},
+	}
+	for _, tc := range clocks {
+		h, mi, s, ns, ok := Clock(tc.in)
+		if ok != tc.ok || h != tc.h || mi != tc.mi || s != tc.s || ns != tc.ns {
+			t.Errorf("Clock(%q) = %d:%d:%d.%d %v, want %d:%d:%d.%d %v", tc.in, h, mi, s, ns, ok, tc.h, tc.mi, tc.s, tc.ns, tc.ok)
+		}
+	}
+	stamps := []struct {
+		in string
+		t  time.Time
+		q  parsers.TimeQuality
+		ok bool
+	}{
+		{"3/15/2010 10:20:30 PM", time.Date(2010, 3, 15, 22, 20, 30, 0, time.UTC), parsers.TimeNoZone, true},
+		{"15.03.2010 22:20:30", time.Date(2010, 3, 15, 22, 20, 30, 0, time.UTC), parsers.TimeNoZone, true},
+		{"2008-05-20T10:24:00.000", time.Date(2008, 5, 20, 10, 24, 0, 0, time.UTC), parsers.TimeNoZone, true},
+		{"2008-05-20T10:24:00+02:00", time.Date(2008, 5, 20, 8, 24, 0, 0, time.UTC), parsers.TimeExact, true},
+		{"3/15/2010", time.Time{}, parsers.TimeNone, false},
+		{"Error", time.Time{}, parsers.TimeNone, false},
+	}
+	for _, tc := range stamps {
+		got, q, ok := DateTime(tc.in)
+		if ok != tc.ok || !got.Equal(tc.t) || q != tc.q {
+			t.Errorf("DateTime(%q) = %v %q %v, want %v %q %v", tc.in, got, q, ok, tc.t, tc.q, tc.ok)
+		}
+	}
+}
