@@ -14,6 +14,7 @@ type Host struct {
 	Level   string `json:"level"`             // SP or CU level, e.g. "SP2"
 	Role    string `json:"role"`              // front-end, back-end, mailbox, ...
 	Cluster string `json:"cluster,omitempty"` // "node" when the host is a cluster node
+	OS      string `json:"os,omitempty"`      // e.g. "Windows Server 2003 SP1 (5.2.3790)"
 }
 
 // Fact is something a file says about a host that bundle rules compare

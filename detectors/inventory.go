@@ -102,6 +102,14 @@ func (c *inventory) Record(r *parsers.Record) {
 			c.add(versionFact(host, b, lvl, "banner", r))
 		}
 	}
+	// Error c1037b44 is raised only while an Exchange Virtual Server is
+	// upgraded: the host is a cluster node.
+	if c.info.Format != parsers.FormatEVTX && containsFold(text, "c1037b44") {
+		c.add(Fact{Kind: FactClusterNode, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
+		// ... of Exchange 2003 (KB 328839: the node lacks 2003 SP1 or later).
+		c.add(Fact{Kind: FactVersion, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
+			Values: map[string]string{"product": "Exchange Server 2003", "source": "error c1037b44"}})
+	}
 	if strings.Contains(text, "831464") {
 		for _, m := range kbMention.FindAllStringSubmatch(text, -1) {
 			c.add(Fact{Kind: FactMention, Host: host, Values: map[string]string{"kb": m[1]}, Evidence: EvidenceOf(r)})
@@ -287,6 +295,8 @@ func buildHosts(b *Bundle) {
 			h.Role = f.Values["role"]
 		case FactClusterNode:
 			h.Cluster = "node"
+		case FactOS:
+			h.OS = osName(f.Values)
 		}
 	}
 }
@@ -322,4 +332,28 @@ func (c *inventory) serverRecord(r *parsers.Record, host string) {
 	if role != "" && host != "" {
 		c.add(Fact{Kind: FactRole, Host: host, Values: map[string]string{"role": role}, Evidence: EvidenceOf(r)})
 	}
+}
+
+// windowsNames names Windows versions by the kernel version EventLog 6009
+// reports.
+var windowsNames = map[string]string{
+	"4.0": "Windows NT 4.0", "5.0": "Windows 2000", "5.1": "Windows XP", "5.2": "Windows Server 2003",
+	"6.0": "Windows Server 2008", "6.1": "Windows Server 2008 R2", "6.2": "Windows Server 2012",
+	"6.3": "Windows Server 2012 R2", "10.0": "Windows Server 2016 or later",
+}
+
+// osName renders an OS fact: "Windows Server 2003 Service Pack 1 (5.2.3790)".
+func osName(v map[string]string) string {
+	ver := v["version"]
+	if len(ver) == 4 && ver[1] == '.' && ver[2] == '0' { // "5.02" as 6009 writes it
+		ver = ver[:2] + ver[3:]
+	}
+	name := windowsNames[ver]
+	if name == "" {
+		name = "Windows " + ver
+	}
+	if sp := strings.TrimSpace(v["sp"]); sp != "" {
+		name += " " + sp
+	}
+	return name + " (" + ver + "." + v["build"] + ")"
 }

@@ -118,6 +118,28 @@ func TestDemoBundle(t *testing.T) {
 			}
 		}
 	}
+	// Bundle correlation: EXCLNODE2 is an Exchange 2003 cluster node on
+	// Windows Server 2003 (EventLog 6009), and nothing in the bundle shows
+	// IIS hotfix 831464, which the rolling upgrade needs there first.
+	iis := false
+	for _, f := range r.Findings {
+		if f.Rule == "iis-hotfix-831464-missing" && f.Host == "EXCLNODE2" && f.Severity == "warning" {
+			iis = true
+		}
+		if f.Rule == "iis-hotfix-831464-missing" && f.Host == "EXCLNODE1" {
+			t.Error("iis-hotfix-831464-missing on EXCLNODE1, whose OS the bundle does not show")
+		}
+	}
+	if !iis {
+		t.Error("no iis-hotfix-831464-missing warning for EXCLNODE2")
+	}
+	hosts := map[string]string{}
+	for _, h := range r.Hosts {
+		hosts[h.Name] = h.Product
+	}
+	if len(hosts) != 2 || hosts["EXCLNODE1"] != "Exchange Server 2003" || hosts["EXCLNODE2"] != "Exchange Server 2003" {
+		t.Errorf("hosts = %+v", r.Hosts)
+	}
 	if len(r.Warnings) != 0 {
 		t.Errorf("warnings on a clean bundle: %v", r.Warnings)
 	}
