@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +25,14 @@ type inputFlags struct {
 	tz     string
 	output string
 	strict bool
+
+	include   []string
+	exclude   []string
+	progress  string
+	maxBytes  string
+	maxRatio  float64
+	maxDepth  int
+	perBundle bool
 }
 
 func (f *inputFlags) add(c *cobra.Command) {
@@ -33,6 +43,137 @@ func (f *inputFlags) add(c *cobra.Command) {
 	c.Flags().StringVar(&f.tz, "tz", "", "time zone of text logs that do not state one (IANA name, e.g. Europe/Warsaw; default UTC)")
 	c.Flags().StringVarP(&f.output, "output", "o", "", "write to this file instead of standard output")
 	c.Flags().BoolVar(&f.strict, "strict", false, "treat a problem with any input (unreadable, unrecognised, damaged) as a usage error (exit 2)")
+	c.Flags().StringArrayVar(&f.include, "include", nil, "read only logs whose path matches this doublestar glob ('*.evtx' matches the name, 'EX01/**/*.log' the path below the argument, archive members included); repeatable")
+	c.Flags().StringArrayVar(&f.exclude, "exclude", nil, "skip files, folders and archive members whose path matches this glob (same forms as --include); repeatable")
+	c.Flags().StringVar(&f.progress, "progress", "auto", "progress display on stderr: auto (when stderr is a terminal), always or never")
+	c.Flags().StringVar(&f.maxBytes, "max-archive-bytes", "32GiB", "most bytes read out of one archive, nested archives included (a guard against zip bombs), e.g. 64GiB")
+	c.Flags().Float64Var(&f.maxRatio, "max-ratio", scan.DefaultMaxRatio, "highest expansion ratio accepted for an archive member bigger than 64 MiB (a guard against zip bombs)")
+	c.Flags().IntVar(&f.maxDepth, "max-depth", scan.DefaultMaxDepth, "how deep archives inside archives are opened")
+}
+
+// addBatch adds --per-bundle, for the commands that give verdicts.
+func (f *inputFlags) addBatch(c *cobra.Command) {
+	c.Flags().BoolVar(&f.perBundle, "per-bundle", false, "treat each argument (folder or archive) as a bundle of its own: one verdict per bundle and a summary across bundles; rules never compare hosts of different bundles")
+}
+
+// limits reads the archive limit flags.
+func (f *inputFlags) limits() (scan.Limits, error) {
+	l := scan.DefaultLimits()
+	if f.maxBytes != "" {
+		n, err := parseSize(f.maxBytes)
+		if err != nil || n <= 0 {
+			return l, usageError("--max-archive-bytes: %q is not a size (e.g. 500MiB, 64GiB, 1TB)", f.maxBytes)
+		}
+		l.MaxBytes = n
+	}
+	if f.maxRatio < 1 {
+		return l, usageError("--max-ratio: want a number of at least 1")
+	}
+	l.MaxRatio = f.maxRatio
+	if f.maxDepth < 1 {
+		return l, usageError("--max-depth: want at least 1")
+	}
+	l.MaxDepth = f.maxDepth
+	return l, nil
+}
+
+// parseSize reads a byte count: a number with an optional unit (B, KB, MB,
+// GB, TB in powers of 1000; KiB, MiB, GiB, TiB in powers of 1024; K, M, G,
+// T alone in powers of 1024).
+func parseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	units := []struct {
+		suffix string
+		mult   float64
+	}{
+		{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
+		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12},
+		{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"t", 1 << 40}, {"b", 1},
+	}
+	mult := 1.0
+	for _, u := range units {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v < 0 || v*mult > 1<<62 {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return int64(v * mult), nil
+}
+
+// progressFor returns the progress display --progress asks for, or nil.
+func (f *inputFlags) progressFor(stderr io.Writer) (scan.Progress, error) {
+	switch strings.ToLower(f.progress) {
+	case "never", "":
+		return nil, nil
+	case "always":
+		return scan.NewBar(stderr), nil
+	case "auto":
+		if isTerminal(stderr) {
+			return scan.NewBar(stderr), nil
+		}
+		return nil, nil
+	}
+	return nil, usageError("--progress: want auto, always or never")
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	fh, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := fh.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// scanConfig gathers what the flags say about finding and reading inputs.
+func (f *inputFlags) scanConfig(stderr io.Writer) (scan.Config, error) {
+	var cfg scan.Config
+	filter, err := f.recordFilter()
+	if err != nil {
+		return cfg, err
+	}
+	lim, err := f.limits()
+	if err != nil {
+		return cfg, err
+	}
+	prog, err := f.progressFor(stderr)
+	if err != nil {
+		return cfg, err
+	}
+	if f.jobs < 0 {
+		return cfg, usageError("--jobs: want 0 (the number of CPUs) or more")
+	}
+	cfg.Discover = scan.DiscoverOptions{PerBundle: f.perBundle, Include: f.include, Exclude: f.exclude}
+	paths, err := scan.NewFilter(f.include, f.exclude)
+	if err != nil {
+		return cfg, usageError("%v", err)
+	}
+	cfg.Options = scan.Options{Jobs: f.jobs, Filter: filter, Paths: paths, Limits: lim, Progress: prog}
+	return cfg, nil
+}
+
+// scanInputs is the one way the commands that run the rules (scan, report)
+// read their arguments: discovery, archives, limits, progress, the time
+// window. It returns the files on disk read, for openOutput's check.
+func (f *inputFlags) scanInputs(ctx context.Context, args []string, eng *detectors.Engine, minSev detectors.Severity, stderr io.Writer) (*scan.Result, []scan.File, error) {
+	if len(args) == 0 {
+		return nil, nil, usageError("no input: give one or more files, folders, archives or glob patterns")
+	}
+	cfg, err := f.scanConfig(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.MinSeverity = minSev
+	res, files, err := scan.Scan(ctx, args, eng, cfg)
+	if err != nil {
+		return nil, nil, usageError("%v", err)
+	}
+	return res, files, nil
 }
 
 func (f *inputFlags) language() (detectors.Lang, error) {
@@ -101,11 +242,14 @@ func parseWhen(s string) (time.Time, error) {
 }
 
 // discover expands the arguments and fails when none names anything.
-func discover(args []string) ([]scan.File, []scan.Problem, error) {
+func discover(args []string, o scan.DiscoverOptions) ([]scan.File, []scan.Problem, error) {
 	if len(args) == 0 {
-		return nil, nil, usageError("no input: give one or more files, folders or glob patterns")
+		return nil, nil, usageError("no input: give one or more files, folders, archives or glob patterns")
 	}
-	files, probs := scan.Discover(args)
+	files, probs, err := scan.DiscoverWith(args, o)
+	if err != nil {
+		return nil, nil, usageError("%v", err)
+	}
 	if len(files) == 0 {
 		msgs := make([]string, 0, len(probs))
 		for _, p := range probs {

@@ -37,6 +37,7 @@ or insertion strings, in order) and message where the format has one. Text
 logs whose stamps carry no zone or no date say so in time_quality.`,
 		Example: `  extriage events Application.evtx
   extriage events --provider MSExchangeCluster --id 1025 bundle/
+  extriage events --include '*.evtx' EXCH01-315.zip
   extriage events --format csv --since 2006-03-14 -o events.csv bundle/`,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runEvents(c.Context(), &f, args, stdout, stderr)
@@ -80,7 +81,11 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 			return usageError("--level: unknown level %q", s)
 		}
 	}
-	files, probs, err := discover(args)
+	cfg, err := f.scanConfig(stderr)
+	if err != nil {
+		return err
+	}
+	files, probs, err := discover(args, cfg.Discover)
 	if err != nil {
 		return err
 	}
@@ -120,7 +125,7 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 		}
 		return ew.Write(r)
 	}
-	infos, err := scan.Records(ctx, files, emit, warn)
+	infos, err := scan.RecordsWith(ctx, files, scan.Options{Paths: cfg.Paths, Limits: cfg.Limits, Progress: cfg.Progress}, emit, warn)
 	if cerr := ew.Close(); err == nil {
 		err = cerr
 	}
@@ -133,13 +138,7 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	readable := false
-	for _, in := range infos {
-		if !in.Failed && !in.Unrecognised {
-			readable = true
-		}
-	}
-	if !readable {
+	if !scan.ReadableInputs(infos) {
 		return &exitError{exitUsage, fmt.Errorf("no input could be read as a log (%d input(s) tried)", len(infos))}
 	}
 	if f.strict && nwarn > 0 {

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 
+	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
 	"github.com/extriage/extriage/detectors"
@@ -29,20 +33,25 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "scan [flags] PATH...",
 		Short: "Find known failure signatures in collected logs",
-		Long: `Reads every log it recognises under the given files, folders and glob
-patterns, runs the rule catalog, and prints per server what failed, the
-evidence (file and line or record) and the remedy.
+		Long: `Reads every log it recognises under the given files, folders, archives
+(zip, tar, tar.gz, nested to --max-depth; read in memory, never extracted)
+and glob patterns, runs the rule catalog, and prints per server what failed,
+the evidence (file and line or record) and the remedy. With --per-bundle,
+each argument is judged on its own and a summary across bundles follows.
 
 Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage
 error or nothing readable (or, with --strict, any input problem).`,
 		Example: `  extriage scan fixtures/bundles/ex2003-cluster-sp2-failure
   extriage scan --format json -o case.json 'cases/**/*.evtx'
-  extriage scan --lang pl --fail-on warning C:\Logs`,
+  extriage scan --lang pl --fail-on warning C:\Logs
+  extriage scan EXCH01-315.zip                  (zips inside zips are read too)
+  extriage scan --per-bundle --exclude '**/IIS/**' cases/*`,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runScan(c.Context(), &f, args, stdout, stderr)
 		},
 	}
 	f.add(c)
+	f.addBatch(c)
 	c.Flags().StringVarP(&f.format, "format", "f", "table", "output format: "+joinNames(report.Names()))
 	c.Flags().StringVar(&f.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: info, warning, error, critical or none")
 	c.Flags().StringArrayVar(&f.rulesFiles, "rules", nil, "add the rules of this YAML file (see docs/rules.md); repeatable")
@@ -133,37 +142,33 @@ func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io
 	if err != nil || minSev > detectors.Critical {
 		return usageError("--min-severity: want info, warning, error or critical")
 	}
-	filter, err := f.recordFilter()
-	if err != nil {
-		return err
-	}
 	rules, err := loadRules(f.rulesFiles, f.onlyRules, f.skipRules)
 	if err != nil {
 		return err
 	}
-	files, probs, err := discover(args)
+	eng := detectors.NewEngine(rules, lang)
+	res, files, err := f.scanInputs(ctx, args, eng, minSev, stderr)
 	if err != nil {
 		return err
 	}
-	eng := detectors.NewEngine(rules, lang)
-	res := scan.Run(ctx, files, probs, eng, scan.Options{Jobs: f.jobs, Filter: filter})
 	if ctx.Err() != nil {
 		return &exitError{exitUsage, fmt.Errorf("interrupted")}
 	}
-	kept := res.Findings[:0]
-	for _, fd := range res.Findings {
-		if fd.Severity >= minSev {
-			kept = append(kept, fd)
-		}
-	}
-	res.Findings = kept
 
 	out, closeOut, err := openOutput(f.output, stdout, files)
 	if err != nil {
 		return err
 	}
 	rep := report.New(version, lang, res)
-	if err := w.Write(out, rep); err != nil {
+	if strings.EqualFold(f.format, "json") {
+		err = writeJSON(out, rep, res)
+	} else {
+		err = w.Write(out, rep)
+		if err == nil && f.perBundle && strings.EqualFold(f.format, "table") {
+			err = writeBundleTable(out, res)
+		}
+	}
+	if err != nil {
 		closeOut()
 		return &exitError{exitUsage, fmt.Errorf("writing the report: %v", err)}
 	}
@@ -189,4 +194,64 @@ func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io
 		}
 	}
 	return nil
+}
+
+// scanDocument is the JSON document of `scan`: the report, plus the
+// verdict of each bundle and the summary across bundles.
+type scanDocument struct {
+	*report.Report
+	Bundles []scan.BundleVerdict `json:"bundles"`
+	Summary scan.Summary         `json:"summary"`
+}
+
+// writeJSON writes the scan's JSON document.
+func writeJSON(w io.Writer, rep *report.Report, res *scan.Result) error {
+	doc := scanDocument{Report: rep, Bundles: res.Bundles, Summary: res.Summary}
+	if doc.Bundles == nil {
+		doc.Bundles = []scan.BundleVerdict{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// writeBundleTable prints one line per bundle and the rules that fired
+// across bundles, after the findings table.
+func writeBundleTable(w io.Writer, res *scan.Result) error {
+	fmt.Fprintln(w)
+	t := tablewriter.NewWriter(w)
+	t.Header("BUNDLE", "VERDICT", "FINDINGS", "HOSTS", "LOGS READ", "WARNINGS")
+	for _, b := range res.Bundles {
+		hosts := strings.Join(b.Hosts, ", ")
+		if hosts == "" {
+			hosts = "-"
+		}
+		if err := t.Append([]string{report.TerminalSafe(b.Name, false), b.Verdict, strconv.Itoa(b.Findings),
+			report.TerminalSafe(hosts, false), fmt.Sprintf("%d of %d", b.Read, b.Inputs), strconv.Itoa(b.Warnings)}); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	var parts []string
+	for _, v := range []string{"critical", "error", "warning", "info", scan.VerdictClean, scan.VerdictUnreadable} {
+		if n := res.Summary.Verdicts[v]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, v))
+		}
+	}
+	fmt.Fprintf(w, "%d bundle(s): %s\n", res.Summary.Bundles, strings.Join(parts, ", "))
+	if len(res.Summary.Rules) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	rt := tablewriter.NewWriter(w)
+	rt.Header("RULE", "SEVERITY", "BUNDLES", "FINDINGS", "TITLE")
+	for _, r := range res.Summary.Rules {
+		if err := rt.Append([]string{r.Rule, r.Severity.String(), fmt.Sprintf("%d of %d", r.Bundles, res.Summary.Bundles),
+			strconv.Itoa(r.Findings), report.TerminalSafe(r.Title, false)}); err != nil {
+			return err
+		}
+	}
+	return rt.Render()
 }

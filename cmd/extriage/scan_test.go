@@ -1,0 +1,306 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const (
+	// failedKB is an update.exe log whose run failed with a file in use.
+	failedKB = "0.000: ========================================================================\r\n" +
+		"0.000: Started: 2010/04/14 (Y/M/D) 10:21:07.125 (local)\r\n" +
+		"1.203: FileInUse:: Added to Filelist: c:\\x.exe\r\n" +
+		"12.484: Update.exe extended error code = 0xf201\r\n"
+	// lockedKB had a file in use in a run that succeeded.
+	lockedKB = "0.000: ========================================================================\r\n" +
+		"0.000: Started: 2010/04/14 (Y/M/D) 10:21:07.125 (local)\r\n" +
+		"1.203: FileInUse:: Added to Filelist: c:\\y.dll\r\n" +
+		"12.484: Update.exe extended error code = 0x0\r\n"
+	// cleanKB is a run that succeeded.
+	cleanKB = "0.000: ========================================================================\r\n" +
+		"0.000: Started: 2010/04/14 (Y/M/D) 10:21:07.125 (local)\r\n" +
+		"1.203: DoInstallation: installing\r\n" +
+		"12.484: Update.exe extended error code = 0x0\r\n"
+)
+
+// zipBytes builds a zip of name/content pairs.
+func zipBytes(t *testing.T, pairs ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; i < len(pairs); i += 2 {
+		w, err := zw.Create(pairs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(pairs[i+1]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func put(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// threeBundles makes a folder of three cases: a zip-in-zip bundle of two
+// servers (one failed, one with a warning), a folder of one server with a
+// warning, a folder of one clean server.
+func threeBundles(t *testing.T) string {
+	dir := t.TempDir()
+	alpha := zipBytes(t,
+		"EXCH01-315.zip", string(zipBytes(t, "Setup_Logs.zip", string(zipBytes(t, "KB912442.log", failedKB)))),
+		"EXCH02-315.zip", string(zipBytes(t, "Hotfix/KB912443.log", lockedKB)))
+	put(t, dir, map[string]string{
+		"cases/alpha.zip":            string(alpha),
+		"cases/beta/EXCH03/KB1.log":  lockedKB,
+		"cases/gamma/EXCH04/KB2.log": cleanKB,
+		"cases/gamma/EXCH04/x.txt":   "not a log",
+	})
+	t.Chdir(dir)
+	return dir
+}
+
+type bundleDoc struct {
+	Inputs []struct {
+		Path   string `json:"path"`
+		Bundle string `json:"bundle"`
+		Host   string `json:"host"`
+		SHA256 string `json:"sha256"`
+	} `json:"inputs"`
+	Findings []struct {
+		Rule     string `json:"rule"`
+		Severity string `json:"severity"`
+		Host     string `json:"host"`
+		Bundle   string `json:"bundle"`
+	} `json:"findings"`
+	Bundles []struct {
+		Name     string   `json:"name"`
+		Verdict  string   `json:"verdict"`
+		Findings int      `json:"findings"`
+		Rules    []string `json:"rules"`
+		Hosts    []string `json:"hosts"`
+		Inputs   int      `json:"inputs"`
+		Read     int      `json:"read"`
+		Warnings int      `json:"warnings"`
+	} `json:"bundles"`
+	Summary struct {
+		Bundles  int            `json:"bundles"`
+		Verdicts map[string]int `json:"verdicts"`
+		Rules    []struct {
+			Rule     string `json:"rule"`
+			Severity string `json:"severity"`
+			Findings int    `json:"findings"`
+			Bundles  int    `json:"bundles"`
+		} `json:"rules"`
+	} `json:"summary"`
+}
+
+// The issue's acceptance test: a folder of three bundles scanned with
+// --per-bundle gives one verdict per bundle, each with its own hosts, and a
+// summary of the rules across bundles.
+func TestPerBundle(t *testing.T) {
+	threeBundles(t)
+	out, errs, code := extriage(t, "scan", "--per-bundle", "--format", "json", "--progress", "never",
+		filepath.Join("cases", "alpha.zip"), filepath.Join("cases", "beta"), filepath.Join("cases", "gamma"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (an error finding); stderr: %s", code, errs)
+	}
+	var doc bundleDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	type verdict struct {
+		name, verdict string
+		hosts         []string
+		hasRule       bool
+	}
+	want := []verdict{
+		{"alpha.zip", "error", []string{"EXCH01", "EXCH02"}, true},
+		{"beta", "warning", []string{"EXCH03"}, true},
+		{"gamma", "clean", []string{"EXCH04"}, false},
+	}
+	if len(doc.Bundles) != len(want) {
+		t.Fatalf("bundles = %+v, want 3", doc.Bundles)
+	}
+	for i, w := range want {
+		b := doc.Bundles[i]
+		if b.Name != w.name || b.Verdict != w.verdict || !slices.Equal(b.Hosts, w.hosts) || slices.Contains(b.Rules, "hotfix-file-in-use") != w.hasRule {
+			t.Errorf("bundle %d = %+v, want %s %s on %v", i, b, w.name, w.verdict, w.hosts)
+		}
+	}
+	if g := doc.Bundles[2]; g.Inputs != 2 || g.Read != 1 || g.Warnings != 1 {
+		t.Errorf("gamma = %+v, want 2 inputs, 1 read, 1 warning (x.txt)", g)
+	}
+	inUse := map[string]string{}
+	for _, f := range doc.Findings {
+		if f.Rule == "hotfix-file-in-use" {
+			inUse[f.Bundle+"/"+f.Host] = f.Severity
+		}
+	}
+	if wantUse := map[string]string{"alpha.zip/EXCH01": "error", "alpha.zip/EXCH02": "warning", "beta/EXCH03": "warning"}; !reflect.DeepEqual(inUse, wantUse) {
+		t.Errorf("hotfix-file-in-use findings = %v, want %v", inUse, wantUse)
+	}
+	if s := doc.Summary; s.Bundles != 3 || !reflect.DeepEqual(s.Verdicts, map[string]int{"error": 1, "warning": 1, "clean": 1}) {
+		t.Errorf("summary = %+v", s)
+	}
+	found := false
+	for _, r := range doc.Summary.Rules {
+		if r.Rule == "hotfix-file-in-use" {
+			found = true
+			if r.Bundles != 2 || r.Findings != 3 || r.Severity != "error" {
+				t.Errorf("summary of hotfix-file-in-use = %+v, want 3 findings on 2 bundles, at most error", r)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("summary rules = %+v: hotfix-file-in-use missing", doc.Summary.Rules)
+	}
+	for _, in := range doc.Inputs {
+		if in.Path == filepath.Join("cases", "alpha.zip")+"!EXCH01-315.zip!Setup_Logs.zip!KB912442.log" {
+			if in.Bundle != "alpha.zip" || in.Host != "EXCH01" || len(in.SHA256) != 64 {
+				t.Errorf("member inventory = %+v", in)
+			}
+			return
+		}
+	}
+	t.Errorf("the nested member is not in the inventory: %+v", doc.Inputs)
+}
+
+// Without --per-bundle the arguments are one case; the table lists the
+// verdicts only with --per-bundle.
+func TestPerBundleTable(t *testing.T) {
+	threeBundles(t)
+	out, errs, code := extriage(t, "scan", "--per-bundle", "cases/alpha.zip", "cases/beta", "cases/gamma")
+	if code != 1 {
+		t.Fatalf("exit %d; stderr %s", code, errs)
+	}
+	for _, s := range []string{"BUNDLE", "VERDICT", "alpha.zip", "EXCH01, EXCH02", "3 bundle(s): 1 error, 1 warning, 1 clean", "hotfix-file-in-use", "2 of 3"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("table lacks %q:\n%s", s, out)
+		}
+	}
+	var doc bundleDoc
+	out, _, _ = extriage(t, "scan", "--format", "json", "cases")
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Bundles) != 1 || doc.Bundles[0].Name != "cases" || doc.Bundles[0].Verdict != "error" ||
+		!slices.Equal(doc.Bundles[0].Hosts, []string{"EXCH01", "EXCH02", "EXCH03", "EXCH04"}) {
+		t.Errorf("one case: bundles = %+v", doc.Bundles)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	threeBundles(t)
+	for _, tc := range []struct {
+		flag string
+		want bool
+	}{{"always", true}, {"never", false}, {"auto", false}} { // stderr is not a terminal here
+		_, errs, _ := extriage(t, "scan", "--progress", tc.flag, "-o", filepath.Join(t.TempDir(), "r.txt"), "cases")
+		if got := strings.Contains(errs, "files"); got != tc.want {
+			t.Errorf("--progress %s: stderr %q", tc.flag, errs)
+		}
+	}
+}
+
+func TestArchiveFlags(t *testing.T) {
+	threeBundles(t)
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--max-archive-bytes", "lots"}, 2, "--max-archive-bytes"},
+		{[]string{"--max-ratio", "0"}, 2, "--max-ratio"},
+		{[]string{"--max-depth", "0"}, 2, "--max-depth"},
+		{[]string{"--include", "[a-"}, 2, "--include"},
+		{[]string{"--progress", "sometimes"}, 2, "--progress"},
+		// The rest is read: beta's finding is a warning, below --fail-on.
+		{[]string{"--max-depth", "1"}, 0, "cases/alpha.zip!EXCH01-315.zip: not opened: an archive nested 2 deep"},
+		{[]string{"--max-archive-bytes", "100B"}, 0, "raise --max-archive-bytes"},
+		{[]string{"--max-archive-bytes", "1MiB", "--fail-on", "warning"}, 1, ""},
+		{[]string{"--exclude", "alpha.zip", "--include", "KB1.log", "--fail-on", "warning"}, 1, ""},
+	}
+	for _, tc := range tests {
+		_, errs, code := extriage(t, append(append([]string{"scan", "--format", "jsonl"}, tc.args...), "cases")...)
+		if code != tc.code || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tc.args, code, errs, tc.code, tc.want)
+		}
+	}
+}
+
+// `events` reads archives too, naming the member in each record's path.
+func TestEventsFromArchive(t *testing.T) {
+	threeBundles(t)
+	out, errs, code := extriage(t, "events", "--include", "*.log", "cases/alpha.zip")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 8 {
+		t.Fatalf("%d records, want 8:\n%s", len(lines), out)
+	}
+	var rec struct {
+		Path string `json:"path"`
+		Host string `json:"host"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Path != "cases/alpha.zip!EXCH01-315.zip!Setup_Logs.zip!KB912442.log" || rec.Host != "EXCH01" {
+		t.Errorf("first record = %+v", rec)
+	}
+}
+
+// Scanning archives writes nothing but the report asked for: no extracted
+// member, no temporary file.
+func TestNothingWrittenButTheOutput(t *testing.T) {
+	dir := threeBundles(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	before := tree(t, dir)
+	_, errs, code := extriage(t, "scan", "--per-bundle", "-o", "report.json", "--format", "json", "cases/alpha.zip", "cases/beta")
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	after := tree(t, dir)
+	delete(after, "report.json")
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("files changed:\nbefore %v\nafter  %v", before, after)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func tree(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && p != dir {
+			rel, _ := filepath.Rel(dir, p)
+			out[filepath.ToSlash(rel)] = info.Size() + info.ModTime().UnixNano()
+		}
+		return nil
+	})
+	return out
+}

@@ -1,0 +1,205 @@
+package scan
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/extriage/extriage/detectors"
+	_ "github.com/extriage/extriage/parsers/updatelog" // the KB*.log format the tests' findings come from
+)
+
+// failedLog is an update.exe log whose run failed with a file in use: the
+// rule hotfix-file-in-use reports it as an error.
+const failedLog = "0.000: ========================================================================\r\n" +
+	"0.000: Started: 2010/04/14 (Y/M/D) 10:21:07.125 (local)\r\n" +
+	"1.203: FileInUse:: Added to Filelist: c:\\x.exe\r\n" +
+	"12.484: Update.exe extended error code = 0xf201\r\n"
+
+// lockedButDoneLog had a file in use in a run that succeeded: a warning.
+const lockedButDoneLog = "0.000: ========================================================================\r\n" +
+	"0.000: Started: 2010/04/14 (Y/M/D) 10:21:07.125 (local)\r\n" +
+	"1.203: FileInUse:: Added to Filelist: c:\\y.dll\r\n" +
+	"12.484: Update.exe extended error code = 0x0\r\n"
+
+// cleanLog is a run that succeeded: no finding.
+const cleanLog = "0.000: ========================================================================\r\n" +
+	"0.000: Started: 2010/04/14 (Y/M/D) 10:21:07.125 (local)\r\n" +
+	"1.203: DoInstallation: installing\r\n" +
+	"12.484: Update.exe extended error code = 0x0\r\n"
+
+const fileInUse = "hotfix-file-in-use"
+
+// entry is one file of an archive built by a test.
+type entry struct {
+	name  string
+	data  []byte
+	store bool   // zip: stored, not deflated
+	flags uint16 // zip: extra header flags (1 = encrypted)
+}
+
+func e(name, data string) entry { return entry{name: name, data: []byte(data)} }
+
+func zipOf(t testing.TB, entries ...entry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, en := range entries {
+		h := &zip.FileHeader{Name: en.name, Method: zip.Deflate, Modified: time.Date(2010, 4, 14, 10, 0, 0, 0, time.UTC)}
+		if en.store {
+			h.Method = zip.Store
+		}
+		h.Flags |= en.flags
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(en.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func tarOf(t testing.TB, entries ...entry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, en := range entries {
+		if err := tw.WriteHeader(&tar.Header{Name: en.name, Mode: 0o644, Size: int64(len(en.data)), Typeflag: tar.TypeReg,
+			ModTime: time.Date(2010, 4, 14, 10, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(en.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func gzipOf(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// writeFiles creates files (slash paths relative to dir).
+func writeFiles(t testing.TB, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func engine(t testing.TB) *detectors.Engine {
+	t.Helper()
+	rules, err := detectors.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return detectors.NewEngine(rules, detectors.English)
+}
+
+// scanArgs runs a whole scan as the CLI does, from the folder dir (so
+// that paths in the result are relative).
+func scanArgs(t testing.TB, dir string, cfg Config, args ...string) *Result {
+	t.Helper()
+	t.Chdir(dir)
+	res, _, err := Scan(context.Background(), args, engine(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// input returns the inventory entry of path, failing when there is none.
+func input(t testing.TB, res *Result, path string) InputInfo {
+	t.Helper()
+	for _, in := range res.Inputs {
+		if in.Path == path {
+			return in
+		}
+	}
+	var paths []string
+	for _, in := range res.Inputs {
+		paths = append(paths, in.Path)
+	}
+	t.Fatalf("no input %q; inputs: %q", path, paths)
+	return InputInfo{}
+}
+
+// hasWarning reports whether in has a warning containing all of parts.
+func hasWarning(in InputInfo, parts ...string) bool {
+	for _, w := range in.Warnings {
+		ok := true
+		for _, p := range parts {
+			if !strings.Contains(w, p) {
+				ok = false
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// findings returns "rule@host" of every finding, in order.
+func findings(res *Result, rule string) []string {
+	var out []string
+	for _, f := range res.Findings {
+		if rule == "" || f.Rule == rule {
+			out = append(out, f.Rule+"@"+f.Host)
+		}
+	}
+	return out
+}
+
+// listTree returns every path below dir with its size and time, to show
+// that a scan wrote nothing.
+func listTree(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return nil
+		}
+		out[p] = fmt.Sprint(info.Mode(), info.ModTime(), info.Size())
+		return nil
+	})
+	return out
+}
