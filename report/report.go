@@ -1,6 +1,7 @@
 // Package report writes the result of a scan in the formats users and
-// tickets need: a terminal table, JSON, JSON Lines (and, as they are added,
-// Markdown, CSV, HTML and SARIF), each behind the one Writer interface.
+// tickets need: a terminal table, JSON, JSON Lines, Markdown, CSV, a
+// self-contained HTML case report and SARIF 2.1.0, each behind the one
+// Writer interface.
 package report
 
 import (
@@ -8,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/scan"
@@ -24,6 +26,17 @@ type Report struct {
 	Hosts    []detectors.Host    `json:"hosts"`
 	Findings []detectors.Finding `json:"findings"`
 	Warnings []string            `json:"warnings"`
+	// Generated is when the report was made; zero leaves it out. The report
+	// command sets it (fixed by --timestamp, for byte-identical reruns).
+	Generated time.Time `json:"generated,omitzero"`
+	// Timeline holds what happened on the servers besides the findings'
+	// evidence (setup and hotfix runs, key events), for the timeline of the
+	// case reports; optional.
+	Timeline []TimelineEvent `json:"timeline,omitempty"`
+	// Rules holds the metadata of the rules that ran, for the formats that
+	// describe rules (SARIF); when nil, the built-in catalog is consulted.
+	// It is not part of the JSON document.
+	Rules []*detectors.Meta `json:"-"`
 }
 
 // New builds a report from a scan result, with empty lists rather than

@@ -96,6 +96,6 @@ the Microsoft KB, in English or Polish.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError("%v\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
-	root.AddCommand(newScanCmd(stdout, stderr), newEventsCmd(stdout, stderr), newRulesCmd(stdout))
+	root.AddCommand(newScanCmd(stdout, stderr), newEventsCmd(stdout, stderr), newRulesCmd(stdout), newReportCmd(stdout, stderr))
 	return root
 }

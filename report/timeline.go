@@ -1,0 +1,411 @@
+package report
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/extriage/extriage/detectors"
+	"github.com/extriage/extriage/parsers"
+)
+
+// TimelineEvent is something that happened on a server that the timeline
+// shows besides the evidence of the findings: a setup or hotfix run (from
+// its start to its end) or a key event (a service stopping, a reboot).
+// Whoever builds the report may add them; the drawing places them by the
+// same rules as evidence (an event without a date is never put on the
+// dated axis).
+type TimelineEvent struct {
+	Host  string              `json:"host"`
+	Label string              `json:"label"`         // what happened, in the report's language
+	Start detectors.Evidence  `json:"start"`         // the record that says it began (or happened)
+	End   *detectors.Evidence `json:"end,omitempty"` // the record that says a run ended
+}
+
+// The timeline is drawn in a fixed coordinate space; the browser scales it.
+const (
+	tlWidth   = 1000
+	tlPlotX0  = 170.0
+	tlPlotX1  = 955.0
+	tlTop     = 44
+	tlLaneH   = 58
+	tlBottom  = 10
+	tlLabelW  = 24.0 // the room a finding label ("F12") needs
+	tlMaxName = 20   // server names longer than this are shortened in the lane label
+	tlMaxRun  = 28   // run labels longer than this are shortened
+)
+
+// timeline is the view of the evidence in time: a drawing of what has a
+// date and time, a drawing by time of day of what has only that, and the
+// lists of both and of what has no usable time at all.
+type timeline struct {
+	Dated     *tlDrawing
+	Clock     *tlDrawing
+	AnyNoZone bool
+	HasEvents bool      // runs or key events are drawn
+	Placed    []tlEntry // on the dated axis, in time order
+	ClockList []tlEntry // time of day only, in clock order
+	Unplaced  []tlEntry // no date and no time of day: elapsed seconds or nothing
+}
+
+// tlDrawing is one SVG: lanes of servers along a time axis.
+type tlDrawing struct {
+	ID             string
+	Width, Height  int
+	AxisX0, AxisX1 string
+	GridY0, GridY1 string
+	Ticks          []tlTick
+	Lanes          []tlLane
+	Spans          []tlSpan
+	Runs           []tlRun
+	Marks          []tlMark
+	Events         []tlMark
+	Labels         []tlLabel
+}
+
+type tlTick struct {
+	X, Label, Date string
+}
+
+type tlLane struct {
+	TextY, BandY, BandH, Name, Full string
+	Odd                             bool
+}
+
+type tlSpan struct {
+	X, Y, W, Title string
+}
+
+type tlRun struct {
+	X, Y, W, TextX, TextY, Label, Title string
+}
+
+type tlMark struct {
+	X, Y, Class, Title, Href string
+	BX, BY                   string // the corner of an event's diamond, before rotation
+	Hollow                   bool
+}
+
+type tlLabel struct {
+	X, Y, Text, Href string
+}
+
+// tlEntry is one item of the timeline's lists and drawings: a piece of
+// evidence (Num > 0) or an event (Num == 0).
+type tlEntry struct {
+	Num      int
+	Href     string
+	Server   string
+	Title    string
+	Location string
+	When     string
+	Class    string // severity class, or "event"
+	NoZone   bool   // a local time of a log that gives no zone
+	t, end   time.Time
+	file     string
+	order    int
+}
+
+func fnum(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// tickSteps are the spacings the axis may use, finest first.
+var tickSteps = []time.Duration{
+	time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 30 * time.Second,
+	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+	24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour, 30 * 24 * time.Hour,
+	91 * 24 * time.Hour, 182 * 24 * time.Hour, 365 * 24 * time.Hour, 5 * 365 * 24 * time.Hour,
+}
+
+// clockDay is the day every time-of-day-only entry is put on to be drawn;
+// the drawing never shows it.
+var clockDay = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func onClockDay(t time.Time) time.Time {
+	t = t.UTC()
+	return clockDay.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute +
+		time.Duration(t.Second())*time.Second + time.Duration(t.Nanosecond()))
+}
+
+// buildTimeline lays out the evidence of the ordered findings fs and the
+// report's events. What has a date and time goes on the dated axis, one
+// lane per server. What has only a time of day (old setup logs) is drawn
+// apart, by clock time, because placing it on the dated axis would invent
+// a date. What has only elapsed seconds or no time is listed.
+func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels) *timeline {
+	tl := &timeline{}
+	var dated, clock []tlEntry
+	order := 0
+	add := func(en tlEntry, e detectors.Evidence) {
+		en.order, en.t, en.file = order, e.Time, e.Path
+		order++
+		switch {
+		case placeable(e):
+			en.NoZone = e.TimeQ == parsers.TimeNoZone
+			tl.AnyNoZone = tl.AnyNoZone || en.NoZone
+			dated = append(dated, en)
+		case e.TimeQ == parsers.TimeNoDate && !e.Time.IsZero():
+			en.t = onClockDay(e.Time)
+			if !en.end.IsZero() {
+				en.end = onClockDay(en.end)
+				if en.end.Before(en.t) { // the run went past midnight
+					en.end = en.end.Add(24 * time.Hour)
+				}
+			}
+			clock = append(clock, en)
+		default:
+			en.end = time.Time{}
+			tl.Unplaced = append(tl.Unplaced, en)
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		for _, e := range f.Evidence {
+			add(tlEntry{Num: i + 1, Href: fmt.Sprintf("#f-%d", i+1), Server: oneLine(f.Host),
+				Title: oneLine(f.Title), Location: oneLine(e.Location()), When: t.timeText(e),
+				Class: sevClass(f.Severity)}, e)
+		}
+	}
+	for _, ev := range events {
+		en := tlEntry{Server: oneLine(ev.Host), Title: oneLine(ev.Label), Location: oneLine(ev.Start.Location()),
+			When: t.timeText(ev.Start), Class: "event"}
+		// A run's end counts when it is timed the same way as its start.
+		if e := ev.End; e != nil && !e.Time.IsZero() && e.TimeQ == ev.Start.TimeQ &&
+			(e.TimeQ == parsers.TimeNoDate || !e.Time.Before(ev.Start.Time)) {
+			en.end = ev.End.Time
+			if w := t.timeText(*ev.End); w != "" {
+				en.When += " – " + w
+			}
+		}
+		add(en, ev.Start)
+	}
+	sortEntries := func(es []tlEntry) {
+		sort.SliceStable(es, func(i, j int) bool {
+			a, b := es[i], es[j]
+			if !a.t.Equal(b.t) {
+				return a.t.Before(b.t)
+			}
+			if a.Server != b.Server {
+				return a.Server < b.Server
+			}
+			return a.order < b.order
+		})
+	}
+	sortEntries(dated)
+	sortEntries(clock)
+	sort.SliceStable(tl.Unplaced, func(i, j int) bool {
+		a, b := tl.Unplaced[i], tl.Unplaced[j]
+		if a.Server != b.Server {
+			return a.Server < b.Server
+		}
+		return a.order < b.order
+	})
+	tl.Placed, tl.ClockList = dated, clock
+	for _, e := range append(append([]tlEntry(nil), dated...), clock...) {
+		tl.HasEvents = tl.HasEvents || e.Num == 0
+	}
+	if len(dated) > 0 {
+		tl.Dated = draw("timeline-svg", dated, false, t)
+	}
+	if len(clock) > 0 {
+		tl.Clock = draw("timeline-clock-svg", clock, true, t)
+	}
+	return tl
+}
+
+// draw lays out entries (sorted by time) along one axis. With clock set,
+// the axis is a time of day and no date is shown.
+func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
+	d := &tlDrawing{ID: id, Width: tlWidth, AxisX0: fnum(tlPlotX0), AxisX1: fnum(tlPlotX1)}
+
+	// The lanes: the servers with entries, by name, nameless last.
+	laneOf := map[string]int{}
+	var names []string
+	for _, p := range entries {
+		if _, ok := laneOf[p.Server]; !ok {
+			laneOf[p.Server] = 0
+			names = append(names, p.Server)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if (names[i] == "") != (names[j] == "") {
+			return names[j] == ""
+		}
+		return names[i] < names[j]
+	})
+	for i, n := range names {
+		laneOf[n] = i
+		y := tlTop + i*tlLaneH
+		label := n
+		if label == "" {
+			label = t.NoServer
+		}
+		d.Lanes = append(d.Lanes, tlLane{
+			TextY: strconv.Itoa(y + tlLaneH/2 + 4), BandY: strconv.Itoa(y), BandH: strconv.Itoa(tlLaneH),
+			Name: Shorten(label, tlMaxName), Full: label, Odd: i%2 == 1,
+		})
+	}
+	d.Height = tlTop + len(names)*tlLaneH + tlBottom
+	d.GridY0, d.GridY1 = strconv.Itoa(tlTop-8), strconv.Itoa(d.Height-tlBottom)
+	mid := func(lane int) int { return tlTop + lane*tlLaneH + tlLaneH/2 }
+
+	// The axis: the entries' range with a margin, at least two minutes.
+	t0, t1 := entries[0].t, entries[0].t
+	for _, e := range entries {
+		if e.t.Before(t0) {
+			t0 = e.t
+		}
+		if e.t.After(t1) {
+			t1 = e.t
+		}
+		if e.end.After(t1) {
+			t1 = e.end
+		}
+	}
+	pad := t1.Sub(t0) / 25
+	if pad < time.Minute {
+		pad = time.Minute
+	}
+	t0, t1 = t0.Add(-pad), t1.Add(pad)
+	span := t1.Sub(t0)
+	x := func(tt time.Time) float64 {
+		return tlPlotX0 + float64(tt.Sub(t0))/float64(span)*(tlPlotX1-tlPlotX0)
+	}
+	step := tickSteps[len(tickSteps)-1]
+	for _, s := range tickSteps {
+		if span/s <= 8 {
+			step = s
+			break
+		}
+	}
+	secs := int64(step / time.Second)
+	first := (t0.Unix() + secs - 1) / secs * secs
+	prevDate := ""
+	for u := first; u <= t1.Unix(); u += secs {
+		tt := time.Unix(u, 0).UTC()
+		tk := tlTick{X: fnum(x(tt))}
+		switch {
+		case step >= 24*time.Hour:
+			tk.Label = tt.Format("2006-01-02")
+		case step < time.Minute:
+			tk.Label = tt.Format("15:04:05")
+		default:
+			tk.Label = tt.Format("15:04")
+		}
+		if dd := tt.Format("2006-01-02"); !clock && step < 24*time.Hour && dd != prevDate {
+			tk.Date, prevDate = dd, dd
+		}
+		d.Ticks = append(d.Ticks, tk)
+	}
+
+	// Bars: the span of each file's evidence in each lane, and the runs.
+	type fileKey struct {
+		lane int
+		file string
+	}
+	type fileSpan struct{ a, b time.Time }
+	spans := map[fileKey]*fileSpan{}
+	var keys []fileKey
+	for _, e := range entries {
+		if e.Num == 0 {
+			continue
+		}
+		k := fileKey{laneOf[e.Server], e.file}
+		s := spans[k]
+		if s == nil {
+			spans[k] = &fileSpan{e.t, e.t}
+			keys = append(keys, k)
+			continue
+		}
+		if e.t.Before(s.a) {
+			s.a = e.t
+		}
+		if e.t.After(s.b) {
+			s.b = e.t
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].lane != keys[j].lane {
+			return keys[i].lane < keys[j].lane
+		}
+		return keys[i].file < keys[j].file
+	})
+	format := "2006-01-02 15:04:05"
+	if clock {
+		format = "15:04:05"
+	}
+	for _, k := range keys {
+		s := spans[k]
+		xa, xb := x(s.a), x(s.b)
+		if xb-xa < 4 {
+			xa, xb = xa-2, xa+2
+		}
+		name := oneLine(path.Base(strings.ReplaceAll(k.file, `\`, "/")))
+		d.Spans = append(d.Spans, tlSpan{X: fnum(xa), Y: strconv.Itoa(mid(k.lane) - 4), W: fnum(xb - xa),
+			Title: name + ": " + s.a.Format(format) + " – " + s.b.Format(format)})
+	}
+	for _, e := range entries {
+		if e.Num != 0 || e.end.IsZero() {
+			continue
+		}
+		xa, xb := x(e.t), x(e.end)
+		if xb-xa < 4 {
+			xb = xa + 4
+		}
+		y := mid(laneOf[e.Server]) + 8
+		d.Runs = append(d.Runs, tlRun{X: fnum(xa), Y: strconv.Itoa(y), W: fnum(xb - xa),
+			TextX: fnum(xa), TextY: strconv.Itoa(y + 16), Label: Shorten(e.Title, tlMaxRun),
+			Title: e.Title + " · " + e.When + " · " + e.Location})
+	}
+
+	// Marks, and one label per finding and lane, above the mark or, when
+	// that place is taken, below it. Events are grey diamonds.
+	type laneState struct{ above, below float64 }
+	state := map[int]*laneState{}
+	labelled := map[[2]int]bool{}
+	for _, p := range entries {
+		lane := laneOf[p.Server]
+		mx, my := x(p.t), mid(lane)
+		if p.Num == 0 {
+			if p.end.IsZero() {
+				d.Events = append(d.Events, tlMark{X: fnum(mx), Y: strconv.Itoa(my), Class: "event",
+					BX: fnum(mx - 4.5), BY: fnum(float64(my) - 4.5),
+					Title: p.When + " · " + p.Title + " · " + p.Location})
+			}
+			continue
+		}
+		d.Marks = append(d.Marks, tlMark{X: fnum(mx), Y: strconv.Itoa(my), Class: p.Class,
+			Hollow: p.NoZone, Href: p.Href,
+			Title: fmt.Sprintf("F%d · %s · %s · %s", p.Num, p.When, p.Title, p.Location)})
+		k := [2]int{lane, p.Num}
+		if labelled[k] {
+			continue
+		}
+		labelled[k] = true
+		st := state[lane]
+		if st == nil {
+			st = &laneState{above: -1e9, below: -1e9}
+			state[lane] = st
+		}
+		ly := my - 12
+		if mx-st.above < tlLabelW && mx-st.below >= tlLabelW {
+			ly = my + 22
+			st.below = mx
+		} else {
+			st.above = mx
+		}
+		d.Labels = append(d.Labels, tlLabel{X: fnum(mx), Y: strconv.Itoa(ly), Text: fmt.Sprintf("F%d", p.Num), Href: p.Href})
+	}
+	return d
+}
+
+// sevClass is the CSS class of a severity.
+func sevClass(s detectors.Severity) string {
+	if s < detectors.Info || s > detectors.Critical {
+		return "sev-info"
+	}
+	return "sev-" + s.String()
+}
