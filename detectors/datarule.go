@@ -335,8 +335,7 @@ type dataChecker struct {
 	rule *DataRule
 	view *RecordView
 	ctx  *FileContext
-	hits []Hit
-	runs []int // the setup run of each hit, for scope verdict-run
+	hits hitSet // tagged with the setup run, for scope verdict-run
 	own  RecordView
 }
 
@@ -350,21 +349,24 @@ func (c *dataChecker) Record(r *parsers.Record) {
 	if !ok {
 		return
 	}
-	c.hits = append(c.hits, Hit{Host: HostName(r.Host), Evidence: []Evidence{evidenceAt(r, v.Text(), loc)}, Values: vals, Key: vals["key"]})
-	c.runs = append(c.runs, RunOf(r))
+	tag := 0
+	if c.rule.verdict {
+		tag = RunOf(r)
+	}
+	c.hits.add(Hit{Host: HostName(r.Host), Evidence: []Evidence{evidenceAt(r, v.Text(), loc)}, Values: vals, Key: vals["key"]}, tag)
 }
 
 func (c *dataChecker) Finish() []Hit {
-	if !c.rule.verdict || len(c.hits) == 0 {
-		return c.hits
+	if !c.rule.verdict || len(c.hits.hits) == 0 {
+		return c.hits.hits
 	}
 	run, _, ok := c.ctx.VerdictRun()
 	if !ok {
 		return nil
 	}
 	var keep []Hit
-	for i, h := range c.hits {
-		if c.runs[i] == run.Index {
+	for i, h := range c.hits.hits {
+		if c.hits.tags[i] == run.Index {
 			keep = append(keep, h)
 		}
 	}

@@ -298,3 +298,31 @@ func TestVerdictRunOfAnExcerpt(t *testing.T) {
 		t.Fatalf("findings = %+v", fs)
 	}
 }
+
+// TestHitsMergeAsTheyCome: a rule matching every record of a huge log keeps
+// one hit per host, with bounded evidence, while the file is read.
+func TestHitsMergeAsTheyCome(t *testing.T) {
+	rules, _ := Catalog()
+	eng := NewEngine(rules, English)
+	fr := eng.NewFile(FileInfo{Path: "big.evtx", Format: parsers.FormatEVTX})
+	r := event("MSExchangeCluster", 1025, "EXVS1")
+	for i := 0; i < 200000; i++ {
+		fr.Record(r)
+	}
+	res := fr.Finish()
+	n := 0
+	for _, h := range res.Hits {
+		if h.Rule.Meta().ID == "evs-upgrade-required" {
+			n++
+			if h.Hit.Count != 200000 || len(h.Hit.Evidence) != MaxEvidence {
+				t.Errorf("count %d evidence %d", h.Hit.Count, len(h.Hit.Evidence))
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d hits for one host, want 1", n)
+	}
+	if len(res.Facts) > 10 {
+		t.Errorf("%d facts from one repeated event", len(res.Facts))
+	}
+}

@@ -42,7 +42,8 @@ type inventory struct {
 	info  FileInfo
 	view  *RecordView
 	facts []Fact
-	seen  map[string]bool // dedup of version/cluster/mention facts per host
+	seen  map[string]bool // facts already kept, by their merge key
+	kinds map[string]int  // facts kept per kind
 	// update.exe: the wall-clock start of the current run, from the
 	// header line "2006/03/14 23:02:41.250 (local)", and the run tracker.
 	upStart time.Time
@@ -62,21 +63,40 @@ func exchangeService(name string) bool {
 	return strings.Contains(n, "exchange") || strings.HasPrefix(n, "msexchange")
 }
 
+// maxFactsPerKind bounds the install and service-failure facts one file
+// keeps (after merging repeats), so memory stays bounded on any log.
+const maxFactsPerKind = 1024
+
 func (c *inventory) add(f Fact) {
 	if f.Host == "" {
 		f.Host = HostName(c.info.HostHint)
 	}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+		c.kinds = map[string]int{}
+	}
+	var k string
 	switch f.Kind {
 	case FactVersion, FactClusterNode, FactMention, FactOS, FactRole:
-		k := f.Kind + "|" + f.Host + "|" + f.Values["build"] + f.Values["kb"] + f.Values["version"] + f.Values["role"]
-		if c.seen == nil {
-			c.seen = map[string]bool{}
-		}
+		// One of each per host and value.
+		k = f.Kind + "|" + f.Host + "|" + f.Values["build"] + f.Values["product"] + f.Values["kb"] + f.Values["version"] + f.Values["role"]
+	case FactInstall:
+		// The same product installed with the same outcome within the hour
+		// is one install (MsiInstaller logs several events per install).
+		k = f.Kind + "|" + f.Host + "|" + f.Values["what"] + "|" + f.Values["outcome"] + "|" + f.Time.Truncate(time.Hour).String()
+	case FactServiceFailure:
+		k = f.Kind + "|" + f.Host + "|" + f.Values["service"] + "|" + f.Values["event_id"] + "|" + f.Time.Truncate(time.Hour).String()
+	}
+	if k != "" {
 		if c.seen[k] {
 			return
 		}
 		c.seen[k] = true
 	}
+	if c.kinds[f.Kind] >= maxFactsPerKind {
+		return
+	}
+	c.kinds[f.Kind]++
 	c.facts = append(c.facts, f)
 }
 

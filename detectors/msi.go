@@ -124,7 +124,7 @@ func (c *msiLogChecker) Finish() []Hit {
 }
 
 // msiEventChecker reports MsiInstaller failure events.
-type msiEventChecker struct{ hits []Hit }
+type msiEventChecker struct{ hits hitSet }
 
 func (c *msiEventChecker) Record(r *parsers.Record) {
 	if !strings.EqualFold(r.Provider, "MsiInstaller") {
@@ -153,8 +153,8 @@ func (c *msiEventChecker) Record(r *parsers.Record) {
 	if code != "" {
 		cause, causePL = ", error code "+code, ", kod błędu "+code
 	}
-	c.hits = append(c.hits, Hit{Host: HostName(r.Host), Evidence: []Evidence{EvidenceOf(r)}, Key: product,
-		Values: map[string]string{"product": product, "product@pl": product, "cause": cause, "cause@pl": causePL}})
+	c.hits.add(Hit{Host: HostName(r.Host), Evidence: []Evidence{EvidenceOf(r)}, Key: product,
+		Values: map[string]string{"product": product, "product@pl": product, "cause": cause, "cause@pl": causePL}}, 0)
 }
 
-func (c *msiEventChecker) Finish() []Hit { return c.hits }
+func (c *msiEventChecker) Finish() []Hit { return c.hits.hits }
