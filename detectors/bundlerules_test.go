@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/extriage/extriage/internal/testkit"
+	"github.com/extriage/extriage/parsers/updatelog"
+
 	"github.com/extriage/extriage/parsers"
 )
 
@@ -172,12 +175,9 @@ func TestIISHotfix831464Missing(t *testing.T) {
 }
 
 func TestExchangeServiceFailedAfterUpdate(t *testing.T) {
-	update := file{info: FileInfo{Path: "NODE1/KB912442.log", Format: parsers.FormatUpdateLog, HostHint: "NODE1"}}
-	for i, l := range []string{"0.000: 2006/03/14 23:02:41.250 (local)", "12.484: Update.exe extended error code = 0x0"} {
-		el, msg, _ := strings.Cut(l, ": ")
-		update.recs = append(update.recs, &parsers.Record{Path: update.info.Path, Format: parsers.FormatUpdateLog, Line: i + 1, Message: msg,
-			TimeQ: parsers.TimeElapsed, Fields: map[string]string{"elapsed": el, "run": "1"}})
-	}
+	update := file{info: FileInfo{Path: "NODE1/KB912442.log", Format: parsers.FormatUpdateLog, HostHint: "NODE1"},
+		recs: testkit.ParseBytes(updatelog.Parser{}, "NODE1/KB912442.log",
+			[]byte("0.000: 2006/03/14 23:02:41.250 (local)\r\n12.484: Update.exe extended error code = 0x0\r\n")).Recs}
 	scm := func(at time.Time) file {
 		r := ev("NODE1", "Service Control Manager", 7024, at, "Microsoft Exchange Information Store", "3355443752")
 		r.Path = "NODE1/System.evtx"

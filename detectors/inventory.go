@@ -44,17 +44,15 @@ type inventory struct {
 	facts []Fact
 	seen  map[string]bool // facts already kept, by their merge key
 	kinds map[string]int  // facts kept per kind
-	// update.exe: the wall-clock start of the current run, from the
-	// header line "2006/03/14 23:02:41.250 (local)", and the run tracker.
-	upStart time.Time
-	upRun   string
+	// update.exe: the wall-clock start of each run (from its dated lines)
+	// and the run tracker.
 	upTimes map[string]time.Time
 	update  updatelog.Tracker
 }
 
 var (
-	updateHeaderTime = regexp.MustCompile(`^(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) \(local\)`)
-	kbMention        = regexp.MustCompile(`(?i)\b(?:KB|Q)(\d{6,7})\b`)
+	kbMention  = regexp.MustCompile(`(?i)\b(?:KB|Q)(\d{6,7})\b`)
+	msiProduct = regexp.MustCompile(`^(?:Product|Produkt): (.+?) -- `)
 )
 
 // exchangeService reports whether an SCM service name is one of Exchange's.
@@ -196,6 +194,10 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 		what := ""
 		if len(r.Data) > 0 {
 			what = r.Data[0]
+			// 11707/11708 carry the whole sentence: "Product: X -- Installation ..."
+			if m := msiProduct.FindStringSubmatch(what); m != nil {
+				what = m[1]
+			}
 		}
 		c.add(Fact{Kind: FactInstall, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
 			Values: map[string]string{"what": what, "outcome": outcome}})
@@ -212,22 +214,20 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 
 func (c *inventory) updateRecord(r *parsers.Record) {
 	c.update.Add(r)
+	// The parser dates a run's lines once its "(local)" header is read; the
+	// run started at that time less the line's elapsed seconds.
 	run := r.Fields["run"]
-	if run != c.upRun {
-		c.upRun, c.upStart = run, time.Time{}
+	if _, seen := c.upTimes[run]; seen || r.Time.IsZero() {
+		return
 	}
-	if m := updateHeaderTime.FindStringSubmatch(r.Message); m != nil {
-		n := func(i int) int { x, _ := strconv.Atoi(m[i]); return x }
-		t := time.Date(n(1), time.Month(n(2)), n(3), n(4), n(5), n(6), n(7)*1e6, time.UTC)
-		if e, err := strconv.ParseFloat(r.Fields["elapsed"], 64); err == nil {
-			t = t.Add(-time.Duration(e * float64(time.Second)))
-		}
-		c.upStart = t
-		if c.upTimes == nil {
-			c.upTimes = map[string]time.Time{}
-		}
-		c.upTimes[run] = t
+	if c.upTimes == nil {
+		c.upTimes = map[string]time.Time{}
 	}
+	start := r.Time
+	if e, err := strconv.ParseFloat(r.Fields["elapsed"], 64); err == nil {
+		start = start.Add(-time.Duration(e * float64(time.Second)))
+	}
+	c.upTimes[run] = start
 }
 
 func (c *inventory) Finish() []Hit {

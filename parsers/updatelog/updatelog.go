@@ -38,6 +38,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/textio"
@@ -264,8 +265,11 @@ type parse struct {
 
 	run        int   // the current run index, 0 before the first line
 	lastMillis int64 // elapsed of the previous prefixed line, -1 if none
-	runHasText bool  // the current run has a line other than a separator
-	havePrefix bool  // a prefixed line was seen
+	// anchor is the wall-clock time at elapsed 0 of the current run, from
+	// its "YYYY/MM/DD HH:MM:SS.mmm (local)" header line; zero until then.
+	anchor     time.Time
+	runHasText bool // the current run has a line other than a separator
+	havePrefix bool // a prefixed line was seen
 }
 
 // line handles one physical line; it returns false when the sink asked to
@@ -296,9 +300,14 @@ func (p *parse) line(n int, text string) bool {
 	case ms >= 0 && p.lastMillis >= 0 && ms < p.lastMillis:
 		p.run++
 		p.runHasText = false
+		p.anchor = time.Time{}
 	case sep && ms == 0 && p.runHasText:
 		p.run++
 		p.runHasText = false
+		p.anchor = time.Time{}
+	}
+	if t, ok := headerTime(rest); ok && ms >= 0 {
+		p.anchor = t.Add(-time.Duration(ms) * time.Millisecond)
 	}
 	if !p.havePrefix {
 		p.havePrefix = true
@@ -315,8 +324,32 @@ func (p *parse) line(n int, text string) bool {
 		return false
 	}
 	p.cur.TimeQ = parsers.TimeElapsed
+	if !p.anchor.IsZero() && ms >= 0 {
+		// The run's header gave its local start time: the line's time is
+		// that plus its elapsed seconds, local time with no zone.
+		p.cur.Time = p.anchor.Add(time.Duration(ms) * time.Millisecond)
+		p.cur.TimeQ = parsers.TimeNoZone
+	}
 	p.cur.Fields["elapsed"] = elapsed
 	return true
+}
+
+// headerRe is the wall-clock line update.exe writes near the start of a
+// run: "2006/03/14 23:02:41.250 (local)".
+var headerRe = regexp.MustCompile(`^(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) \(local\)\s*$`)
+
+// headerTime reads a run's wall-clock header line.
+func headerTime(text string) (time.Time, bool) {
+	m := headerRe.FindStringSubmatch(text)
+	if m == nil {
+		return time.Time{}, false
+	}
+	n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
+	t := time.Date(n(1), time.Month(n(2)), n(3), n(4), n(5), n(6), n(7)*int(time.Millisecond), time.UTC)
+	if t.Month() != time.Month(n(2)) || t.Day() != n(3) || n(4) > 23 || n(5) > 59 || n(6) > 59 {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // start flushes the record being built and begins a new one.

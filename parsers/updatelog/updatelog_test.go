@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/extriage/extriage/internal/testkit"
 
@@ -483,5 +484,27 @@ func BenchmarkParse(b *testing.B) {
 		if res.err != nil || len(Summarise(res.recs)) == 0 {
 			b.Fatal(res.err)
 		}
+	}
+}
+
+// TestHeaderGivesWallClock: a run's "(local)" header line turns its
+// elapsed seconds into local times, from that line on; a new run starts
+// without one until its own header.
+func TestHeaderGivesWallClock(t *testing.T) {
+	log := "0.000: ====\r\n0.016: 2006/03/14 23:02:41.250 (local)\r\n12.484: Update.exe extended error code = 0xf201\r\n" +
+		"0.000: ====\r\n1.000: no header in this run\r\n"
+	res := testkit.ParseBytes(Parser{}, "KB1.log", []byte(log))
+	if res.Err != nil || len(res.Recs) != 5 {
+		t.Fatalf("err %v, %d records", res.Err, len(res.Recs))
+	}
+	want := time.Date(2006, 3, 14, 23, 2, 53, 718e6, time.UTC) // 23:02:41.250 - 0.016 + 12.484
+	if r := res.Recs[2]; !r.Time.Equal(want) || r.TimeQ != parsers.TimeNoZone {
+		t.Errorf("line 3: %v %q, want %v no-zone", r.Time, r.TimeQ, want)
+	}
+	if r := res.Recs[0]; !r.Time.IsZero() || r.TimeQ != parsers.TimeElapsed {
+		t.Errorf("line 1, before the header: %v %q", r.Time, r.TimeQ)
+	}
+	if r := res.Recs[4]; !r.Time.IsZero() || r.TimeQ != parsers.TimeElapsed || r.Fields["run"] != "2" {
+		t.Errorf("second run: %v %q run %s", r.Time, r.TimeQ, r.Fields["run"])
 	}
 }
