@@ -33,6 +33,10 @@ type Report struct {
 	// evidence (setup and hotfix runs, key events), for the timeline of the
 	// case reports; optional.
 	Timeline []TimelineEvent `json:"timeline,omitempty"`
+	// Bundles holds one verdict per bundle (one with the default scan, one
+	// per argument with --per-bundle), and Summary what fired across them.
+	Bundles []scan.BundleVerdict `json:"bundles"`
+	Summary scan.Summary         `json:"summary"`
 	// Rules holds the metadata of the rules that ran, for the formats that
 	// describe rules (SARIF); when nil, the built-in catalog is consulted.
 	// It is not part of the JSON document.
@@ -43,7 +47,11 @@ type Report struct {
 // nulls so that consumers can iterate without checks.
 func New(version string, lang detectors.Lang, r *scan.Result) *Report {
 	rep := &Report{Tool: "extriage", Version: version, Lang: lang,
-		Inputs: r.Inputs, Hosts: r.Hosts, Findings: r.Findings, Warnings: r.Warnings}
+		Inputs: r.Inputs, Hosts: r.Hosts, Findings: r.Findings, Warnings: r.Warnings,
+		Bundles: r.Bundles, Summary: r.Summary, Timeline: TimelineOf(r.Facts, lang)}
+	if rep.Bundles == nil {
+		rep.Bundles = []scan.BundleVerdict{}
+	}
 	if rep.Inputs == nil {
 		rep.Inputs = []scan.InputInfo{}
 	}

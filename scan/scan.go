@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/parsers"
@@ -43,6 +44,8 @@ type InputInfo struct {
 	Archive bool `json:"archive,omitempty"`
 	// Members is how many files an archive holds.
 	Members int `json:"members,omitempty"`
+
+	modTime time.Time // the file's (or member's) modification time
 }
 
 // readLog reports whether the input is a log that was read.
@@ -76,6 +79,9 @@ type Options struct {
 
 // Result is everything a scan found.
 type Result struct {
+	// Facts are what the bundles' logs say happened when (setup and hotfix
+	// runs, service failures, cluster resource failures), for timelines.
+	Facts    []detectors.Fact
 	Inputs   []InputInfo
 	Hosts    []detectors.Host
 	Findings []detectors.Finding
@@ -176,6 +182,7 @@ func Run(ctx context.Context, files []File, probs []Problem, eng *detectors.Engi
 				if it.info.Host != "" && it.info.readLog() {
 					c.Bundle().Host(it.info.Host)
 				}
+				c.AddInput(detectors.Input{Path: it.info.Path, Host: it.info.Host, ModTime: it.info.modTime, Format: string(it.info.Format)})
 				c.Add(it.res)
 			}
 			outs[i] = nil
@@ -185,6 +192,12 @@ func Run(ctx context.Context, files []File, probs []Problem, eng *detectors.Engi
 				b, skipped-maxSkippedListed))
 		}
 		res.Findings = append(res.Findings, c.Finish()...)
+		for _, f := range c.Bundle().Facts {
+			switch f.Kind {
+			case detectors.FactInstall, detectors.FactServiceFailure, detectors.FactClusterResourceFailure:
+				res.Facts = append(res.Facts, f)
+			}
+		}
 		hosts := c.Bundle().HostList()
 		res.Hosts = append(res.Hosts, hosts...)
 		names := make([]string, 0, len(hosts))

@@ -154,6 +154,7 @@ func (w *walker) visit(n *node) {
 		return
 	}
 	info := InputInfo{Path: n.path, Bundle: w.f.Bundle, Bytes: n.size, Warnings: append([]string{}, n.warnings...)}
+	info.modTime = n.mod
 	idx := len(w.items)
 	w.items = append(w.items, item{})
 	head, err := parsers.ReadHead(parsers.Input{Path: n.path, R: n.src, Size: n.size})

@@ -19,8 +19,9 @@ import (
 	"io"
 	"os"
 
-	"github.com/spf13/cobra"
 	_ "time/tzdata" // --tz must work on Windows, which has no zoneinfo files
+
+	"github.com/spf13/cobra"
 
 	_ "github.com/extriage/extriage/parsers/all"
 )

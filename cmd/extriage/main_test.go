@@ -49,6 +49,14 @@ type jsonReport struct {
 		Remedy string `json:"remedy"`
 	} `json:"findings"`
 	Warnings []string `json:"warnings"`
+	Timeline []struct {
+		Host  string `json:"host"`
+		Label string `json:"label"`
+		Start struct {
+			Path string `json:"path"`
+			Time string `json:"time"`
+		} `json:"start"`
+	} `json:"timeline"`
 }
 
 func scanJSON(t *testing.T, args ...string) (jsonReport, string, int) {
@@ -142,6 +150,18 @@ func TestDemoBundle(t *testing.T) {
 	}
 	if len(r.Warnings) != 0 {
 		t.Errorf("warnings on a clean bundle: %v", r.Warnings)
+	}
+	// The timeline carries the runs: the hotfix run dated from its log's
+	// header, the setup run of EXCLNODE2.
+	runs := map[string]string{}
+	for _, e := range r.Timeline {
+		runs[e.Host+" "+e.Label] = e.Start.Time
+	}
+	if runs["EXCLNODE1 KB912442 (failed)"] != "2006-03-14T23:02:41.25Z" {
+		t.Errorf("timeline lacks the dated hotfix run: %v", runs)
+	}
+	if _, ok := runs["EXCLNODE2 Exchange Setup (failed)"]; !ok {
+		t.Errorf("timeline lacks the setup run: %v", runs)
 	}
 	if len(r.Inputs) != 5 {
 		t.Errorf("%d inputs, want 5", len(r.Inputs))

@@ -184,13 +184,7 @@ func runReport(ctx context.Context, f *reportFlags, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	if format == "json" {
-		// The same document as `scan --format json`, with its bundle
-		// verdicts and summary.
-		err = writeJSON(out, rep, res)
-	} else {
-		err = w.Write(out, rep)
-	}
+	err = w.Write(out, rep)
 	if err != nil {
 		closeOut()
 		return &exitError{exitUsage, fmt.Errorf("writing the report: %v", err)}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -160,13 +159,9 @@ func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io
 		return err
 	}
 	rep := report.New(version, lang, res)
-	if strings.EqualFold(f.format, "json") {
-		err = writeJSON(out, rep, res)
-	} else {
-		err = w.Write(out, rep)
-		if err == nil && f.perBundle && strings.EqualFold(f.format, "table") {
-			err = writeBundleTable(out, res)
-		}
+	err = w.Write(out, rep)
+	if err == nil && f.perBundle && strings.EqualFold(f.format, "table") {
+		err = writeBundleTable(out, res)
 	}
 	if err != nil {
 		closeOut()
@@ -194,25 +189,6 @@ func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io
 		}
 	}
 	return nil
-}
-
-// scanDocument is the JSON document of `scan`: the report, plus the
-// verdict of each bundle and the summary across bundles.
-type scanDocument struct {
-	*report.Report
-	Bundles []scan.BundleVerdict `json:"bundles"`
-	Summary scan.Summary         `json:"summary"`
-}
-
-// writeJSON writes the scan's JSON document.
-func writeJSON(w io.Writer, rep *report.Report, res *scan.Result) error {
-	doc := scanDocument{Report: rep, Bundles: res.Bundles, Summary: res.Summary}
-	if doc.Bundles == nil {
-		doc.Bundles = []scan.BundleVerdict{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
 }
 
 // writeBundleTable prints one line per bundle and the rules that fired
