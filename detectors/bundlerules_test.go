@@ -1,6 +1,8 @@
 package detectors
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -268,5 +270,53 @@ func TestPerfoptNotRerun(t *testing.T) {
 	}
 	if hits := check(Input{Path: "EX55/PERFOPT.LOG", Host: "EX55", ModTime: sp.Add(time.Hour)}); len(hits) != 0 {
 		t.Fatalf("perfopt.log after the SP: %+v", hits)
+	}
+}
+
+func TestHotfixRebootRequired(t *testing.T) {
+	info := FileInfo{Path: "KB2.log", Format: parsers.FormatUpdateLog, HostHint: "EX1"}
+	fs := runFile(t, English, info, updateLines(
+		"10.000: Copying files",
+		"20.000: Update.exe returned exit code 3010",
+		"30.100: Update.exe extended error code = 0x0"))
+	got := byRule(fs, "hotfix-reboot-required")
+	if len(got) != 1 || got[0].Severity != Info || got[0].Evidence[0].Line != 2 || !strings.Contains(got[0].Remedy, "Restart EX1") {
+		t.Fatalf("findings = %+v", got)
+	}
+	fs = runFile(t, English, info, updateLines("10.000: Copying files", "30.100: Update.exe extended error code = 0x0"))
+	if got := byRule(fs, "hotfix-reboot-required"); len(got) != 0 {
+		t.Fatalf("no restart asked: %+v", got)
+	}
+	// A failed run needs fixing, not a restart: the failure rule covers it.
+	fs = runFile(t, English, info, updateLines("20.000: restart required", "30.100: Update.exe extended error code = 0xf201"))
+	if got := byRule(fs, "hotfix-reboot-required"); len(got) != 0 {
+		t.Fatalf("failed run: %+v", got)
+	}
+}
+
+func TestADCNotUpgradedNegative(t *testing.T) {
+	fs := runFile(t, English, FileInfo{Path: "p.log", Format: parsers.FormatSetupLog, HostHint: "EX1"}, []*parsers.Record{
+		setupRec(4, "CAtom::ScFind (k:\\a.cxx:1)\n           Error code 0XC103FC93 (64659): Could not bind to the Microsoft Exchange Directory server", nil),
+		setupRec(9, "CAtom::ScFind (k:\\a.cxx:1)\n           Error code 0XC103FD04 (64772): Unable to find an Microsoft Exchange 2000 Server ADC", map[string]string{"ignored": "true"}),
+	})
+	if got := byRule(fs, "adc-not-upgraded"); len(got) != 0 {
+		t.Fatalf("other error, or one setup ignored: %+v", got)
+	}
+}
+
+// TestEveryRuleIsTested: each rule of the catalog is named in a test of
+// this package, so none ships untested.
+func TestEveryRuleIsTested(t *testing.T) {
+	var src strings.Builder
+	files, _ := filepath.Glob("*_test.go")
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		src.Write(b)
+	}
+	rules, _ := Catalog()
+	for _, r := range rules {
+		if !strings.Contains(src.String(), `"`+r.Meta().ID+`"`) {
+			t.Errorf("rule %s is named in no test", r.Meta().ID)
+		}
 	}
 }
