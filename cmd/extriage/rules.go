@@ -69,15 +69,21 @@ func explainRule(w io.Writer, m *detectors.Meta, l detectors.Lang) {
 	if d := m.Doc.In(l); d != "" {
 		fmt.Fprintf(w, "%s\n\n", report.TerminalSafe(d, true))
 	}
+	reads, remedy, bundle := "Reads", "What to do", "Compares the logs of a whole bundle"
+	if l == detectors.Polish {
+		reads, remedy, bundle = "Czyta", "Co zrobić", "Porównuje dzienniki całego pakietu"
+	}
 	if len(m.Formats) > 0 {
 		fs := make([]string, len(m.Formats))
 		for i, f := range m.Formats {
 			fs[i] = string(f)
 		}
-		fmt.Fprintf(w, "Reads: %s\n", strings.Join(fs, ", "))
+		fmt.Fprintf(w, "%s: %s\n", reads, strings.Join(fs, ", "))
+	} else {
+		fmt.Fprintln(w, bundle)
 	}
 	for _, kb := range m.KB {
 		fmt.Fprintf(w, "KB %s: %s\n", kb, detectors.KBURL(kb))
 	}
-	fmt.Fprintf(w, "\n%s\n", m.Remedy.In(l))
+	fmt.Fprintf(w, "\n%s:\n%s\n", remedy, report.TerminalSafe(m.Remedy.In(l), true))
 }
