@@ -58,7 +58,7 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 				f.Severity.String(),
 				TerminalSafe(host, false),
 				evidenceCell(f, tr),
-				TerminalSafe(f.Remedy+kbSuffix(f.KB), false),
+				TerminalSafe(f.Remedy+kbSuffix(f.Remedy, f.KB), false),
 			}); err != nil {
 				return err
 			}
@@ -66,6 +66,9 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 		if err := t.Render(); err != nil {
 			return err
 		}
+	}
+	if err := hostTable(w, r.Hosts, tr); err != nil {
+		return err
 	}
 	fmt.Fprintln(w, summaryLine(r, tr))
 	if len(r.Warnings) > 0 {
@@ -77,11 +80,75 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 	return nil
 }
 
-func kbSuffix(kb []string) string {
-	if len(kb) == 0 {
+// kbSuffix names the KB articles of a finding that its remedy does not
+// already cite.
+func kbSuffix(remedy string, kb []string) string {
+	var missing []string
+	for _, k := range kb {
+		if !strings.Contains(remedy, "KB "+k) {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) == 0 {
 		return ""
 	}
-	return " [KB " + strings.Join(kb, ", KB ") + "]"
+	return " [KB " + strings.Join(missing, ", KB ") + "]"
+}
+
+// hostTable prints the servers of the report with what the evidence says
+// of each, leaving out the columns nothing fills.
+func hostTable(w io.Writer, hosts []detectors.Host, tr tableText) error {
+	if len(hosts) == 0 {
+		return nil
+	}
+	cols := []struct {
+		name string
+		get  func(h detectors.Host) string
+	}{
+		{tr.host, func(h detectors.Host) string { return h.Name }},
+		{tr.product, func(h detectors.Host) string { return h.Product }},
+		{tr.build, func(h detectors.Host) string { return h.Build }},
+		{tr.level, func(h detectors.Host) string { return h.Level }},
+		{tr.role, func(h detectors.Host) string { return h.Role }},
+		{tr.cluster, func(h detectors.Host) string { return h.Cluster }},
+		{tr.os, func(h detectors.Host) string { return h.OS }},
+	}
+	var use []int
+	for i, c := range cols {
+		for _, h := range hosts {
+			if c.get(h) != "" {
+				use = append(use, i)
+				break
+			}
+		}
+	}
+	if len(use) < 2 {
+		return nil // names alone: the findings table shows them already
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+	)
+	var head []any
+	for _, i := range use {
+		head = append(head, cols[i].name)
+	}
+	t.Header(head...)
+	for _, h := range hosts {
+		var row []string
+		for _, i := range use {
+			v := cols[i].get(h)
+			if v == "" {
+				v = "-"
+			}
+			row = append(row, TerminalSafe(v, false))
+		}
+		if err := t.Append(row); err != nil {
+			return err
+		}
+	}
+	return t.Render()
 }
 
 func evidenceCell(f detectors.Finding, tr tableText) string {
@@ -131,18 +198,22 @@ func summaryLine(r *Report, tr tableText) string {
 type tableText struct {
 	rule, severity, host, evidence, remedy, warnings, more, summary string
 	noDate, noZone                                                  string
+	product, build, level, role, cluster, os                        string
 }
 
 var translations = map[detectors.Lang]tableText{
 	detectors.English: {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
 		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read",
-		"(time of day only)", "(local time)"},
+		"(time of day only)", "(local time)",
+		"PRODUCT", "BUILD", "SP/CU", "ROLE", "CLUSTER", "OS"},
 	detectors.Polish: {"REGUŁA", "WAGA", "SERWER", "DOWODY", "ZALECENIE", "Ostrzeżenia",
 		"(i %d więcej)", "Wyniki: %d na %d serwerach; odczytano %d z %d plików wejściowych",
-		"(tylko godzina)", "(czas lokalny)"},
+		"(tylko godzina)", "(czas lokalny)",
+		"PRODUKT", "KOMPILACJA", "SP/CU", "ROLA", "KLASTER", "SYSTEM"},
 	"": {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
 		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read",
-		"(time of day only)", "(local time)"},
+		"(time of day only)", "(local time)",
+		"PRODUCT", "BUILD", "SP/CU", "ROLE", "CLUSTER", "OS"},
 }
 
 // evidenceTime renders an evidence time as the log gave it: a time of day

@@ -178,7 +178,7 @@ func TestDemoTablePolish(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"REGUŁA", "evs-upgrade-required", "Uaktualnij", "EXCLNODE2", "328839"} {
+	for _, want := range []string{"REGUŁA", "evs-upgrade-required", "Uaktualnij", "EXCLNODE2", "328839", "PRODUKT", "Windows Server 2003 Service Pack 1"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q", want)
 		}
