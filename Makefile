@@ -10,7 +10,7 @@ DEMO      := fixtures/bundles/ex2003-cluster-sp2-failure
 FUZZTIME  ?= 20s
 PLATFORMS := linux/amd64 linux/arm64 windows/amd64 windows/arm64 darwin/amd64 darwin/arm64
 
-.PHONY: all build test demo bench fuzz lint release fixtures clean
+.PHONY: all build test demo bench bench-scale bench-go fuzz lint release fixtures clean
 
 all: build
 
@@ -33,17 +33,31 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# Bounded memory on a big bundle: generate (once; kept in BENCHDIR) a
-# BENCHSIZE bundle of EVTX and text logs, one server in a folder and one in
-# a zip holding a zip, scan it with the built binary and print the time and
-# the peak RSS (it fails above BENCHRSS MiB). Then the Go micro-benchmarks.
-BENCHDIR  ?= bench/out
-BENCHSIZE ?= 2GiB
-BENCHRSS  ?= 150
+# Speed against the tools people use, in one run on one bundle: generate
+# (once; cached in BENCHDIR/BENCHSIZE) a realistic bundle of Exchange
+# servers' event and setup logs, then print one table: `extriage events` vs
+# golang-evtx's FastEvents, evtxexport and evtx_dump.py on the same EVTX
+# files, and `extriage scan` of the whole bundle vs `cat` of its files, with
+# the ratios (docs/performance.md explains them).
+BENCHDIR   ?= bench/out
+BENCHSIZE  ?= 1GiB
+BENCHSIZES ?= 256MiB 512MiB 1GiB 2GiB
+BENCHRSS   ?= 150
 
 bench: build
-	$(GO) run ./bench/genbundle -size $(BENCHSIZE) -out $(BENCHDIR)
-	$(GO) run ./bench/benchscan -bin $(BIN) -max-rss $(BENCHRSS) $(BENCHDIR)/bundle
+	$(GO) build -o bin/fastevents ./bench/fastevents
+	$(GO) run ./bench/genbundle -size $(BENCHSIZE) -out $(BENCHDIR)/$(BENCHSIZE)
+	$(GO) run ./bench/compare -bin $(BIN) -fastevents bin/fastevents $(BENCHDIR)/$(BENCHSIZE)/bundle
+
+# How the scan's cost grows with the bundle (it must be linear) and its
+# peak memory at each size, up to 2 GiB (it fails above BENCHRSS MiB).
+bench-scale: build
+	@for s in $(BENCHSIZES); do $(GO) run ./bench/genbundle -size $$s -out $(BENCHDIR)/$$s || exit 1; done
+	$(GO) run ./bench/compare -bin $(BIN) -scale -max-rss $(BENCHRSS) $(foreach s,$(BENCHSIZES),$(BENCHDIR)/$(s)/bundle)
+
+# The Go micro-benchmarks: every parser and the rule engine, with
+# allocations.
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # Run every fuzz target for FUZZTIME each; crashers land in testdata/fuzz

@@ -50,6 +50,35 @@ func (w Warning) String() string {
 type Sink struct {
 	Record func(*Record) bool
 	Warn   func(Warning)
+	// Prefilter, when set, lets the parser skip the parts of the input in
+	// which no record can interest the consumer (see Prefilter). It is
+	// optional twice over: nil means every record is wanted, and a parser
+	// that does not support it parses everything and ignores it.
+	Prefilter *Prefilter
+}
+
+// Prefilter says which records a consumer (the rule engine) can use, so
+// that a parser may leave the others out without the work of decoding or
+// delivering them. A parser that supports it may pass over a whole region
+// of the file (an EVTX chunk) whose raw bytes contain none of Words, in
+// ASCII or UTF-16LE, compared without ASCII case, and may leave out a
+// decoded record whose provider name and text (Record.Text) contain none
+// of them, compared as strings.ToLower and strings.EqualFold compare. It
+// counts what it leaves out through Skipped. The EVTX parser supports it.
+type Prefilter struct {
+	// Words are the lower-case words of which a wanted record contains at
+	// least one (in its provider name or its text). An empty, non-nil list
+	// means no record is wanted.
+	Words []string
+	// Skipped, when set, is told how many records were left out. It is
+	// called like Record: from one goroutine at a time, in file order with
+	// the records around it.
+	Skipped func(records int)
+	// Ready, when set, is asked before records are left out: until it
+	// returns true the parser delivers every record (the scan needs the
+	// first record that names the file's host, whatever its words). It is
+	// called like Record.
+	Ready func() bool
 }
 
 // Parser reads one log format.

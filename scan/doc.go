@@ -39,7 +39,7 @@
 // the decompressor) pass each byte for the first time, so no input is read
 // twice just to hash it. Peak memory is then about (jobs x nesting depth x
 // (4 MiB + 1 MiB)) plus what parsers and rules hold, whatever the size of
-// the bundle. `make bench` measures it.
+// the bundle. `make bench-scale` measures it.
 //
 // One file on disk, with everything inside it, is read by one worker in
 // order, so that the members of a compressed stream are read front to back

@@ -75,6 +75,10 @@ type Options struct {
 	Progress Progress
 	// MinSeverity drops findings below it before the verdicts are drawn.
 	MinSeverity detectors.Severity
+
+	// noPrefilter turns the parsers' keyword pre-filter off (tests compare
+	// scans with and without it).
+	noPrefilter bool
 }
 
 // Result is everything a scan found.
@@ -154,7 +158,7 @@ func Scan(ctx context.Context, args []string, eng *detectors.Engine, cfg Config)
 // different bundles never meet in one bundle rule.
 func Run(ctx context.Context, files []File, probs []Problem, eng *detectors.Engine, opt Options) *Result {
 	parse := func(w *walker, p parsers.Parser, in parsers.Input, n *node, info *InputInfo) detectors.FileResult {
-		return scanParse(w.ctx, p, in, n.hint, w.f.RootHost, eng, opt.Filter, info)
+		return scanParse(w.ctx, p, in, n.hint, w.f.RootHost, eng, opt.Filter, !opt.noPrefilter, info)
 	}
 	outs := runAll(ctx, files, opt, parse, true)
 
@@ -379,9 +383,14 @@ func compactHits(hits []detectors.RuleHit) []detectors.RuleHit {
 	return out
 }
 
-// scanParse parses one log for `scan`: records go to the file rules.
+// scanParse parses one log for `scan`: records go to the file rules. With
+// prefilter, the parser is given the words of the engine's pre-filter for
+// the format (Engine.Keywords), when the rules allow one: it may then pass
+// over regions of the file (EVTX chunks) and records in which no rule can
+// find anything, and the records it leaves out still count in the
+// inventory.
 func scanParse(ctx context.Context, p parsers.Parser, in parsers.Input, hint, rootHost string, eng *detectors.Engine,
-	filter func(*parsers.Record) bool, info *InputInfo) (res detectors.FileResult) {
+	filter func(*parsers.Record) bool, prefilter bool, info *InputInfo) (res detectors.FileResult) {
 	ruleHint := hint
 	if ruleHint == "" {
 		ruleHint = rootHost
@@ -411,6 +420,14 @@ func scanParse(ctx context.Context, p parsers.Parser, in parsers.Input, hint, ro
 				dropped++
 			}
 		},
+	}
+	if prefilter {
+		if words := eng.Keywords(p.Format()); words != nil {
+			sink.Prefilter = &parsers.Prefilter{Words: words,
+				Skipped: func(n int) { info.Records += int64(n) },
+				// The input's host is the first one its records name.
+				Ready: func() bool { return hostSeen != "" }}
+		}
 	}
 	parseSafely(ctx, p, in, sink, info)
 	if dropped > 0 {

@@ -1,16 +1,28 @@
-// Command genbundle writes the big bundle that `make bench` scans: two
-// Exchange servers' logs, one server as a plain folder and one as an
-// ExchangeLogCollector-style archive (SERVER-Md.zip holding the logs and a
-// nested zip of the setup logs). Each server has Application and System
-// EVTX logs (written with fixtures/evtxwriter, a 64 KiB chunk at a time),
-// an ExchangeSetup.log, a Windows Installer verbose log and update.exe
-// hotfix logs. The content is made up, deterministic (a fixed seed), and
-// holds a few failure signatures among a great many ordinary lines, as a
-// real bundle does.
+// Command genbundle writes the big, realistic bundle that `make bench`
+// measures: the logs ExchangeLogCollector gathers from a set of Exchange
+// servers after a failed cumulative update.
+//
+// Each server has four event logs (written with fixtures/evtxwriter, one
+// 64 KiB chunk at a time): Application (Exchange services' chatter, now
+// and then an MsiInstaller or MSExchangeSetup event and a few failed
+// installations), System (Service Control Manager, kernel, DCOM, Schannel,
+// and one information store failure), MSExchange Management (cmdlet logs)
+// and Microsoft-Exchange-HighAvailability/Operational; and its setup logs:
+// ExchangeSetup.log, an ExchangeSetup.msilog (Windows Installer verbose
+// log) and three update.exe hotfix logs, one of them failed. The event logs
+// are about 78% of the bytes, the text logs 22%, as in a real collection,
+// where event logs dominate. Every file holds tens of thousands of
+// records.
+//
+// Servers get about 96 MiB each; their number follows from -size. Three in
+// four are plain folders, as an engineer unpacks them; every fourth is an
+// ExchangeLogCollector archive (SERVER-Md.zip, deflated, with the setup
+// logs in a nested zip), so that the scan streams compressed members too.
+// The content is made up and deterministic (fixed seeds).
 //
 // Usage:
 //
-//	go run ./bench/genbundle [-size 2GiB] [-out bench/out]
+//	go run ./bench/genbundle [-size 1GiB] [-out bench/out/1GiB]
 //
 // It writes OUT/bundle/ and OUT/bundle.stamp; when the stamp matches the
 // size asked for, it does nothing (the bundle is already there).
@@ -34,8 +46,8 @@ import (
 )
 
 func main() {
-	size := flag.String("size", "2GiB", "total uncompressed size of the bundle")
-	out := flag.String("out", "bench/out", "folder to write bundle/ in")
+	size := flag.String("size", "1GiB", "total uncompressed size of the bundle")
+	out := flag.String("out", "bench/out/1GiB", "folder to write bundle/ in")
 	flag.Parse()
 	total, err := parseSize(*size)
 	if err != nil || total < 8<<20 {
@@ -49,7 +61,10 @@ func main() {
 }
 
 // version changes when the bundle's content changes, to regenerate it.
-const version = "2"
+const version = "3"
+
+// perServer is about how many bytes of logs one server has.
+const perServer = 96 << 20
 
 func run(out string, total int64) error {
 	stamp := filepath.Join(out, "bundle.stamp")
@@ -67,24 +82,34 @@ func run(out string, total int64) error {
 		return err
 	}
 	start := time.Now()
-	half := total / 2
-	// Server 1: a plain folder, as an engineer unpacks it.
-	if err := writeServer(folderSink{filepath.Join(dir, "EXCH01")}, "EXCH01", half, 1, dir); err != nil {
-		return err
+	servers := int(max(1, (total+perServer/2)/perServer))
+	for i := range servers {
+		size := total / int64(servers)
+		if i == servers-1 {
+			size = total - size*int64(servers-1)
+		}
+		host := fmt.Sprintf("EXCH%02d", i+1)
+		if i%4 != 3 {
+			// A plain folder, as an engineer unpacks it.
+			if err := writeServer(folderSink{filepath.Join(dir, host)}, host, size, int64(i+1), dir); err != nil {
+				return err
+			}
+			continue
+		}
+		// ExchangeLogCollector's archive of the whole server.
+		zs, err := newZipSink(filepath.Join(dir, host+"-315.zip"))
+		if err != nil {
+			return err
+		}
+		if err := writeServer(zs, host, size, int64(i+1), dir); err != nil {
+			zs.close()
+			return err
+		}
+		if err := zs.close(); err != nil {
+			return err
+		}
 	}
-	// Server 2: ExchangeLogCollector's archive of the whole server.
-	zs, err := newZipSink(filepath.Join(dir, "EXCH02-315.zip"))
-	if err != nil {
-		return err
-	}
-	if err := writeServer(zs, "EXCH02", total-half, 2, dir); err != nil {
-		zs.close()
-		return err
-	}
-	if err := zs.close(); err != nil {
-		return err
-	}
-	fmt.Printf("genbundle: wrote %s of logs to %s in %s\n", human(total), dir, time.Since(start).Round(time.Second))
+	fmt.Printf("genbundle: wrote %s of logs from %d servers to %s in %s\n", human(total), servers, dir, time.Since(start).Round(time.Second))
 	return os.WriteFile(stamp, []byte(want), 0o644)
 }
 
@@ -175,27 +200,38 @@ func (z *zipSink) close() error {
 // writeServer writes one server's logs, size bytes in all.
 func writeServer(s sink, host string, size int64, seed int64, tmpDir string) error {
 	r := rand.New(rand.NewSource(seed))
-	app, sys := size*40/100, size*20/100
-	setup := size * 20 / 100
-	msi := size - app - sys - setup - 3*4096
-	if err := writeEVTX(s, "EventLogs/Application.evtx", host, "Application", app, r, tmpDir); err != nil {
-		return err
+	computer := strings.ToLower(host) + ".contoso.local"
+	logs := []struct {
+		name  string
+		share int64 // percent of the server's bytes
+		log   *eventLog
+	}{
+		{"EventLogs/Application.evtx", 32, applicationLog},
+		{"EventLogs/System.evtx", 16, systemLog},
+		{"EventLogs/MSExchange Management.evtx", 16, managementLog},
+		{"EventLogs/Microsoft-Exchange-HighAvailability%4Operational.evtx", 14, haLog},
 	}
-	if err := writeEVTX(s, "EventLogs/System.evtx", host, "System", sys, r, tmpDir); err != nil {
-		return err
+	used := int64(0)
+	for _, l := range logs {
+		n := size * l.share / 100
+		used += n
+		if err := writeEVTX(s, l.name, computer, l.log, n, r, tmpDir); err != nil {
+			return err
+		}
 	}
 	// The setup logs, nested one archive deeper in the collector's zip.
-	logs, err := s.nested("Exchange_Setup_Logs.zip")
+	setupLogs, err := s.nested("ExchangeSetupLogs.zip")
 	if err != nil {
 		return err
 	}
-	if err := writeText(logs, "ExchangeSetup.log", setup, r, setupLine); err != nil {
+	setup := size * 12 / 100
+	if err := writeText(setupLogs, "ExchangeSetup.log", setup, r, setupLine); err != nil {
 		return err
 	}
-	if err := writeText(logs, "ExchangeSetup.msilog", msi, r, msiLine); err != nil {
+	if err := writeText(setupLogs, "ExchangeSetup.msilog", size-used-setup-3*4096, r, msiLine); err != nil {
 		return err
 	}
-	if z, ok := logs.(*zipSink); ok {
+	if z, ok := setupLogs.(*zipSink); ok {
 		if err := z.close(); err != nil {
 			return err
 		}
@@ -213,45 +249,137 @@ func writeServer(s sink, host string, size int64, seed int64, tmpDir string) err
 	return nil
 }
 
-// providers of the made-up events: source, channel, typical IDs, level.
-// The last two (Windows Installer and Exchange Setup) are rare, as in a
-// real log: the rules and the host inventory look at each of theirs.
-var providers = []struct {
-	name, channel string
-	ids           []uint16
-	level         uint8
-}{
-	{"MSExchangeIS", "Application", []uint16{1000, 1001, 9523, 9646}, evtxwriter.LevelInformation},
-	{"MSExchange ADAccess", "Application", []uint16{2080, 2070}, evtxwriter.LevelInformation},
-	{"MSExchangeTransport", "Application", []uint16{7010, 12014}, evtxwriter.LevelWarning},
-	{"Service Control Manager", "System", []uint16{7036, 7040, 7045}, evtxwriter.LevelInformation},
-	{"EventLog", "System", []uint16{6005, 6006, 6013}, evtxwriter.LevelInformation},
-	{"Microsoft-Windows-Kernel-General", "System", []uint16{12, 13}, evtxwriter.LevelInformation},
-	{"MsiInstaller", "Application", []uint16{1033, 1035, 11707, 11728}, evtxwriter.LevelInformation},
-	{"MSExchangeSetup", "Application", []uint16{1000, 1001}, evtxwriter.LevelInformation},
+// source is an event source of a log and how often it writes.
+type source struct {
+	name   string
+	guid   string // set for a manifest provider (named values)
+	ids    []uint16
+	level  uint8
+	weight int
+	// data makes the event's values; names, when set, names them.
+	data  func(r *rand.Rand) []string
+	names []string
 }
 
-// rare is how many of the common providers' events come for one of a rare
-// provider's.
-const rare = 3000
+// eventLog is a channel, its sources, and the rare events it holds.
+type eventLog struct {
+	channel string
+	sources []source
+	// failure, when set, is written every failEvery events.
+	failure   func(t time.Time) evtxwriter.Event
+	failEvery int
+	total     int // sum of the weights
+}
 
-// pickProvider chooses the source of the next event.
-func pickProvider(r *rand.Rand) int {
-	common := len(providers) - 2
-	if r.Intn(rare) == 0 {
-		return common + r.Intn(2)
+func (l *eventLog) pick(r *rand.Rand) *source {
+	if l.total == 0 {
+		for _, s := range l.sources {
+			l.total += s.weight
+		}
 	}
-	return r.Intn(common)
+	n := r.Intn(l.total)
+	for i := range l.sources {
+		if n < l.sources[i].weight {
+			return &l.sources[i]
+		}
+		n -= l.sources[i].weight
+	}
+	return &l.sources[len(l.sources)-1]
 }
 
-var words = strings.Fields(`mailbox database store transport queue connector replication service
-	started stopped completed directory server domain controller schema organization recipient
-	update rollup cumulative setup component certificate virtual directory index content`)
+// words of the made-up messages; none of them is, or makes up, a word the
+// rules look for.
+var words = strings.Fields(`mailbox database store transport queue connector replication started
+	stopped completed directory domain controller schema organization recipient update rollup
+	cumulative component certificate virtual index content copy seeding health probe monitor
+	responder latency session client protocol request response cache topology site`)
+
+func sentence(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(words[r.Intn(len(words))])
+	}
+	return b.String()
+}
+
+func text(min, spread int) func(r *rand.Rand) []string {
+	return func(r *rand.Rand) []string {
+		return []string{sentence(r, min+r.Intn(spread)), strconv.Itoa(r.Intn(100000))}
+	}
+}
+
+// The four event logs. The sources the rules read (MSExchangeIS, EventLog,
+// Service Control Manager, MsiInstaller, MSExchangeSetup) come at about
+// the rate they do on a real server: Service Control Manager in nearly
+// every chunk of System, MSExchangeIS in about half the chunks of
+// Application, the others rarely; the Exchange crimson channels hold none.
+var (
+	applicationLog = &eventLog{channel: "Application", sources: []source{
+		{name: "MSExchange ADAccess", ids: []uint16{2080, 2070}, level: evtxwriter.LevelInformation, weight: 200, data: text(3, 8)},
+		{name: "MSExchangeHM", ids: []uint16{1001, 1002}, level: evtxwriter.LevelInformation, weight: 150, data: text(4, 10)},
+		{name: "ESE", ids: []uint16{326, 327, 916}, level: evtxwriter.LevelInformation, weight: 150, data: text(3, 6)},
+		{name: "MSExchangeRepl", ids: []uint16{3154, 4114}, level: evtxwriter.LevelInformation, weight: 120, data: text(3, 8)},
+		{name: "MSExchangeTransport", ids: []uint16{7010, 12014}, level: evtxwriter.LevelWarning, weight: 100, data: text(5, 10)},
+		{name: "MSExchange Front End HTTP Proxy", guid: "{5d2f3f44-6ae6-4e4b-a8b2-2e9c3a3a6b21}", ids: []uint16{1003},
+			level: evtxwriter.LevelInformation, weight: 150, names: []string{"Server", "Latency", "Protocol"},
+			data: func(r *rand.Rand) []string {
+				return []string{fmt.Sprintf("exch%02d.contoso.local", 1+r.Intn(20)), strconv.Itoa(r.Intn(5000)), "mapi"}
+			}},
+		{name: "MSExchangeIS", ids: []uint16{1000, 9523, 9646}, level: evtxwriter.LevelInformation, weight: 3, data: text(3, 8)},
+		{name: "MsiInstaller", ids: []uint16{1033, 1035, 11707, 11728}, level: evtxwriter.LevelInformation, weight: 1,
+			data: func(r *rand.Rand) []string {
+				return []string{"Microsoft Exchange Server", "15.1.2507.6", "1033", "0", "Microsoft Corporation"}
+			}},
+		{name: "MSExchangeSetup", ids: []uint16{1000}, level: evtxwriter.LevelInformation, weight: 1, data: text(4, 4)},
+	}, failEvery: 50000, failure: func(t time.Time) evtxwriter.Event {
+		return evtxwriter.Event{Provider: "MsiInstaller", EventID: 11708, Level: evtxwriter.LevelError, Time: t,
+			Data: []string{"Product: Microsoft Exchange Server -- Installation operation failed."}}
+	}}
+	systemLog = &eventLog{channel: "System", sources: []source{
+		{name: "Service Control Manager", ids: []uint16{7036, 7040}, level: evtxwriter.LevelInformation, weight: 200,
+			data: func(r *rand.Rand) []string {
+				return []string{"Microsoft Exchange " + sentence(r, 1), "running"}
+			}},
+		{name: "Microsoft-Windows-Kernel-General", guid: "{a68ca8b7-004f-d7b6-a698-07e2de0f1f5d}", ids: []uint16{12, 13, 16},
+			level: evtxwriter.LevelInformation, weight: 150, names: []string{"MajorVersion", "MinorVersion", "BuildVersion"},
+			data: func(r *rand.Rand) []string { return []string{"10", "0", strconv.Itoa(14393 + r.Intn(3))} }},
+		{name: "Microsoft-Windows-DistributedCOM", guid: "{1b562e86-b7aa-4131-badc-b6f3a001407e}", ids: []uint16{10016},
+			level: evtxwriter.LevelWarning, weight: 300, names: []string{"param1", "param2", "param3"},
+			data: func(r *rand.Rand) []string { return []string{"application-specific", "Local", sentence(r, 2)} }},
+		{name: "Schannel", guid: "{1f678132-5938-4686-9fdc-c8ff68f15c85}", ids: []uint16{36887, 36874},
+			level: evtxwriter.LevelError, weight: 300, names: []string{"AlertDesc"},
+			data: func(r *rand.Rand) []string { return []string{strconv.Itoa(40 + r.Intn(10))} }},
+		{name: "EventLog", ids: []uint16{6013}, level: evtxwriter.LevelInformation, weight: 1, data: text(2, 2)},
+	}, failEvery: 40000, failure: func(t time.Time) evtxwriter.Event {
+		return evtxwriter.Event{Provider: "Service Control Manager", EventID: 7024, Qualifiers: 0xC000, Level: evtxwriter.LevelError, Time: t,
+			Data: []string{"Microsoft Exchange Information Store", "3355443752"}}
+	}}
+	managementLog = &eventLog{channel: "MSExchange Management", sources: []source{
+		{name: "MSExchange CmdletLogs", ids: []uint16{1}, level: evtxwriter.LevelInformation, weight: 1,
+			data: func(r *rand.Rand) []string {
+				cmd := []string{"Get-MailboxDatabase", "Get-ExchangeServer", "Get-Mailbox", "Get-TransportService", "Set-Mailbox"}[r.Intn(5)]
+				return []string{cmd, "{-Identity=" + sentence(r, 1) + strconv.Itoa(r.Intn(500)) + "}", "contoso.local/Users/Administrator",
+					"S-1-5-21-1004336348-1177238915-682003330-500", "S-1-5-21-1004336348-1177238915-682003330-500",
+					"Remote-PowerShell-Unknown", strconv.Itoa(r.Intn(9000)) + " w3wp#MSExchangePowerShellAppPool", strconv.Itoa(r.Intn(900)),
+					"View Entire Forest: 'True'", "", ""}
+			}},
+	}}
+	haLog = &eventLog{channel: "Microsoft-Exchange-HighAvailability/Operational", sources: []source{
+		{name: "Microsoft-Exchange-HighAvailability", guid: "{3aa9c6c7-ce5b-4d4f-9a1c-5e2b9b5c2e11}", ids: []uint16{1010, 1012, 4113},
+			level: evtxwriter.LevelInformation, weight: 1, names: []string{"DatabaseName", "ServerName", "Details"},
+			data: func(r *rand.Rand) []string {
+				return []string{fmt.Sprintf("DB%02d", r.Intn(40)), fmt.Sprintf("EXCH%02d", 1+r.Intn(20)), sentence(r, 6+r.Intn(10))}
+			}},
+	}}
+)
 
 // writeEVTX writes an EVTX log of about size bytes. The writer needs to
 // seek (it fixes the header at the end), so a file in a zip is written to
 // a temporary file first.
-func writeEVTX(s sink, name, host, channel string, size int64, r *rand.Rand, tmpDir string) error {
+func writeEVTX(s sink, name, computer string, l *eventLog, size int64, r *rand.Rand, tmpDir string) error {
 	var fh *os.File
 	var err error
 	fs, direct := s.(folderSink)
@@ -277,20 +405,18 @@ func writeEVTX(s sink, name, host, channel string, size int64, r *rand.Rand, tmp
 		return err
 	}
 	t := time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)
-	computer := strings.ToLower(host) + ".contoso.local"
-	chunks := int(size / (64 << 10))
+	chunks := int(max(1, size/(64<<10)))
 	for i := 0; w.Chunks() < chunks; i++ {
-		p := providers[pickProvider(r)]
-		if p.channel != channel {
-			continue
-		}
 		t = t.Add(time.Duration(r.Intn(4000)) * time.Millisecond)
-		ev := evtxwriter.Event{Provider: p.name, EventID: p.ids[r.Intn(len(p.ids))], Level: p.level, Time: t,
-			Channel: channel, Computer: computer, Data: []string{sentence(r, 3+r.Intn(10)), strconv.Itoa(r.Intn(100000))}}
-		if i%50000 == 7 { // now and then, an install failure
-			ev = evtxwriter.Event{Provider: "MsiInstaller", EventID: 11708, Qualifiers: 0, Level: evtxwriter.LevelError, Time: t,
-				Channel: "Application", Computer: computer, Data: []string{"Product: Microsoft Exchange Server -- Installation operation failed."}}
+		var ev evtxwriter.Event
+		if l.failure != nil && i%l.failEvery == l.failEvery/3 {
+			ev = l.failure(t)
+		} else {
+			src := l.pick(r)
+			ev = evtxwriter.Event{Provider: src.name, ProviderGUID: src.guid, EventID: src.ids[r.Intn(len(src.ids))],
+				Level: src.level, Time: t, Data: src.data(r), DataNames: src.names}
 		}
+		ev.Channel, ev.Computer = l.channel, computer
 		if err := w.Add(ev); err != nil {
 			return err
 		}
@@ -332,17 +458,6 @@ func (s *seekBuffer) Seek(off int64, whence int) (int64, error) {
 	return s.f.Seek(off, whence)
 }
 
-func sentence(r *rand.Rand, n int) string {
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(words[r.Intn(len(words))])
-	}
-	return b.String()
-}
-
 // writeText writes a text log of size bytes, line by line.
 func writeText(s sink, name string, size int64, r *rand.Rand, line func(*rand.Rand, int, time.Time) string) error {
 	w, err := s.create(name)
@@ -356,7 +471,7 @@ func writeText(s sink, name string, size int64, r *rand.Rand, line func(*rand.Ra
 		t = t.Add(time.Duration(r.Intn(900)) * time.Millisecond)
 		l := line(r, i, t)
 		if n+int64(len(l)) > size {
-			l = strings.Repeat(" ", int(size-n-2)) + "\r\n"
+			l = strings.Repeat(" ", int(max(0, size-n-2))) + "\r\n"
 		}
 		bw.WriteString(l)
 		n += int64(len(l))

@@ -23,10 +23,12 @@ var (
 	recordMagic = []byte{0x2a, 0x2a, 0x00, 0x00}
 )
 
-// item is one thing a chunk yields, in file order: a record or a warning.
+// item is one thing a chunk yields, in file order: a record, a warning, or
+// the records of a chunk the pre-filter passed over.
 type item struct {
-	rec  *parsers.Record
-	warn parsers.Warning
+	rec     *parsers.Record
+	warn    parsers.Warning
+	skipped int // records not decoded (rec is nil and warn empty)
 }
 
 // chunkStats counts what a chunk held beyond its records.
@@ -52,9 +54,55 @@ type chunkParser struct {
 
 	badNames int // names stored elsewhere that could not be read (own reader)
 	readers  readerChoice
+	filter   *matcher // the pre-filter's words, nil when every record is wanted
+	folded   []byte   // the pre-filter's scratch buffer
+	// filtering says whether the filter applies to the chunk in hand;
+	// filtered, that it left a record out.
+	filtering, filtered bool
 
 	out   []item
 	stats chunkStats
+
+	// Records and Data slices are handed out from blocks, a few
+	// allocations per chunk rather than two per record (see newRecord).
+	recBlock  []parsers.Record
+	recNext   int // the next unused record of recBlock
+	dataBlock []string
+}
+
+// Block sizes: about 14 KiB of records, 8 KiB of Data strings.
+const (
+	recBlockLen  = 64
+	dataBlockLen = 512
+)
+
+// newRecord returns a zero Record from the current block. The records of
+// a block are independent values (the sink owns each one); a block is
+// freed when none of its records is referenced any more.
+func (cp *chunkParser) newRecord() *parsers.Record {
+	if cp.recNext == len(cp.recBlock) {
+		cp.recBlock, cp.recNext = make([]parsers.Record, recBlockLen), 0
+	}
+	cp.recNext++
+	return &cp.recBlock[cp.recNext-1]
+}
+
+// dropRecord hands back the Record newRecord returned last, which nothing
+// refers to (the pre-filter left it out): the next record takes its place.
+func (cp *chunkParser) dropRecord() { cp.recNext-- }
+
+// newData returns a slice of n strings from the current block, its
+// capacity cut to n so that appending to it never touches a neighbour's.
+func (cp *chunkParser) newData(n int) []string {
+	if n > dataBlockLen/4 {
+		return make([]string, n)
+	}
+	if len(cp.dataBlock) < n {
+		cp.dataBlock = make([]string, dataBlockLen)
+	}
+	d := cp.dataBlock[:n:n]
+	cp.dataBlock = cp.dataBlock[n:]
+	return d
 }
 
 func newChunkParser(path string) *chunkParser {
@@ -171,6 +219,44 @@ func (cp *chunkParser) parse(off int64, data []byte, expected bool) {
 	}
 }
 
+// skippable reports whether the pre-filter may pass over the chunk in
+// data, and how many records it holds. Only a whole, undamaged chunk
+// qualifies: signature, header and records checksums right, and record
+// headers that chain from the end of the chunk header to the free-space
+// offset, as many as the header's first and last record identifiers say.
+// Anything else is parsed, so that its damage is reported as usual.
+func skippable(data []byte) (int, bool) {
+	if len(data) != chunkSize || !bytes.HasPrefix(data, chunkMagic) {
+		return 0, false
+	}
+	crc := crc32.Update(crc32.ChecksumIEEE(data[:120]), crc32.IEEETable, data[128:512])
+	if le.Uint32(data[124:]) != crc {
+		return 0, false
+	}
+	free := int(le.Uint32(data[48:]))
+	if free < chunkHeaderSize || free > chunkSize || le.Uint32(data[52:]) != crc32.ChecksumIEEE(data[chunkHeaderSize:free]) {
+		return 0, false
+	}
+	n := 0
+	p := chunkHeaderSize
+	for p < free {
+		if p+minRecordSize > free || !bytes.Equal(data[p:p+4], recordMagic) {
+			return 0, false
+		}
+		size := int(le.Uint32(data[p+4:]))
+		if size < minRecordSize || size > free-p || int(le.Uint32(data[p+size-4:])) != size {
+			return 0, false
+		}
+		n++
+		p += size
+	}
+	first, last := le.Uint64(data[24:]), le.Uint64(data[32:])
+	if n == 0 || last < first || last-first != uint64(n-1) {
+		return 0, false
+	}
+	return n, true
+}
+
 // validRecordAt says whether a plausible record header, with a size that
 // fits in [p, end) and a matching size copy, starts at p.
 func (cp *chunkParser) validRecordAt(p, end int) bool {
@@ -254,7 +340,8 @@ func (cp *chunkParser) record(p, size int, resynced bool) {
 		}
 	}
 	cp.seen = append(cp.seen, hdrID)
-	rec := &parsers.Record{Path: cp.path, Format: parsers.FormatEVTX, Offset: cp.off + int64(p)}
+	rec := cp.newRecord()
+	*rec = parsers.Record{Path: cp.path, Format: parsers.FormatEVTX, Offset: cp.off + int64(p)}
 	cp.nested = false
 	err := func() (err error) {
 		defer func() {
@@ -274,6 +361,17 @@ func (cp *chunkParser) record(p, size int, resynced bool) {
 		cp.warnf(cp.off+int64(p), "record %d could not be decoded: %v; record skipped", hdrID, err)
 		return
 	}
-	cp.w.finish(cp, hdrID, hdrTime)
+	if !cp.w.finish(cp, hdrID, hdrTime) {
+		// Left out by the pre-filter: counted, not delivered. Runs of such
+		// records make one item.
+		cp.dropRecord()
+		if n := len(cp.out); n > 0 && cp.out[n-1].skipped > 0 {
+			cp.out[n-1].skipped++
+		} else {
+			cp.out = append(cp.out, item{skipped: 1})
+		}
+		cp.filtered = true
+		return
+	}
 	cp.out = append(cp.out, item{rec: rec})
 }

@@ -117,8 +117,8 @@ func TestCorpus(t *testing.T) {
 }
 
 // TestReadersAgree checks our BinXML element reader against golang-evtx's
-// over the whole corpus. The default reads template definitions with
-// golang-evtx and falls back to our reader; parsing with our reader alone
+// over the whole corpus. The default reads template definitions with our
+// reader and falls back to golang-evtx's; parsing with our reader alone
 // must give exactly the same records, and golang-evtx alone must give the
 // same records wherever it can read them (fewer where it fails).
 func TestReadersAgree(t *testing.T) {

@@ -4,10 +4,11 @@ import (
 	"fmt"
 )
 
-// A BinXML element reader of our own, used when golang-evtx cannot parse a
-// template definition or a template-less fragment. It reads the same
-// grammar (MS-EVEN6 2.2.12; evtx-format.asciidoc "Binary XML") into the
-// same ops, but tolerates what golang-evtx does not:
+// A BinXML element reader of our own, the default for template definitions
+// and template-less fragments (golang-evtx's is the fallback). It reads the
+// same grammar (MS-EVEN6 2.2.12; evtx-format.asciidoc "Binary XML") into
+// the same ops as golang-evtx's, without reflection, and tolerates what
+// golang-evtx does not:
 //
 //   - a name stored elsewhere in the chunk that cannot be read (chunks keep
 //     each element and attribute name once and point to it; when those bytes

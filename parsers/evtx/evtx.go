@@ -1,21 +1,32 @@
 // Package evtx reads Windows XML event logs (EVTX, Vista and later) into
 // parsers.Records.
 //
-// It drives github.com/0xrawsec/golang-evtx one 64 KiB chunk at a time
-// rather than through its File.FastEvents/Events/Chunks iterators, which
-// panic inside goroutines no caller can recover. Every chunk slot the file
-// size allows is visited, whatever the file header's chunk count says;
-// chunk header and record-data checksums are verified; records are walked
-// one by one (signature, size, size copy), and after a bad record the walk
-// resynchronises on the next record signature, as libevtx does. Chunks are
-// parsed in parallel by a bounded pool of workers, and records reach the
-// Sink strictly in file order. Damage costs a warning, never the process.
+// It reads the file one 64 KiB chunk at a time (one read per chunk) rather
+// than through github.com/0xrawsec/golang-evtx's File.FastEvents/Events/
+// Chunks iterators, which panic inside goroutines no caller can recover.
+// Every chunk slot the file size allows is visited, whatever the file
+// header's chunk count says; chunk header and record-data checksums are
+// verified; records are walked one by one (signature, size, size copy), and
+// after a bad record the walk resynchronises on the next record signature,
+// as libevtx does. Chunks are parsed in parallel by a bounded pool of
+// workers, and records reach the Sink strictly in file order. Damage costs
+// a warning, never the process.
 //
-// golang-evtx parses the template definitions (with a reader of our own as
-// the fallback where it fails); the per-record work (template instance
-// values, nested BinXML values, the walk that fills the Record) is done here
-// on the chunk bytes, see binxml.go. golang-evtx's log output is silenced
-// (quiet.go).
+// Template definitions are read by a BinXML reader of our own, with
+// golang-evtx's as the fallback where ours fails; the per-record work
+// (template instance values, nested BinXML values, the walk that fills the
+// Record) is done here on the chunk bytes, see binxml.go. golang-evtx's log
+// output is silenced (quiet.go).
+//
+// A scan that needs only some records passes a parsers.Prefilter: a chunk
+// whose raw bytes hold none of its words, in ASCII or UTF-16LE, in any
+// ASCII case, is not decoded, and in the other chunks a record whose
+// provider name and text hold none of them is left out before its strings
+// are built; both are counted through Prefilter.Skipped (see prefilter.go).
+// Only whole, undamaged chunks are passed over; the first chunk of the file
+// is always read whole, and so is every chunk until Prefilter.Ready says
+// the consumer has what it needs (the scan: the file's host); damaged
+// chunks are parsed and reported as usual.
 //
 // Record fields:
 //
@@ -157,6 +168,8 @@ type job struct {
 	off      int64
 	n        int
 	expected bool // the file header counts this slot
+	mayskip  bool // the pre-filter applies to this chunk
+	filtered bool // the pre-filter left records out
 	buf      []byte
 	items    []item
 	stats    chunkStats
@@ -174,6 +187,14 @@ func (p Parser) run(ctx context.Context, in parsers.Input, sink parsers.Sink, ba
 	workers = max(1, min(workers, slots))
 	window := 2 * workers
 
+	var filter *matcher
+	if sink.Prefilter != nil {
+		filter = newMatcher(sink.Prefilter.Words)
+		if filter.all {
+			filter = nil
+		}
+	}
+
 	jobs := make(chan *job, window)
 	var stopped atomic.Bool
 	var wg sync.WaitGroup
@@ -183,6 +204,7 @@ func (p Parser) run(ctx context.Context, in parsers.Input, sink parsers.Sink, ba
 			defer wg.Done()
 			cp := newChunkParser(in.Path)
 			cp.readers = p.readers
+			cp.filter = filter
 			for j := range jobs {
 				if !stopped.Load() {
 					work(cp, in, j)
@@ -202,6 +224,7 @@ func (p Parser) run(ctx context.Context, in parsers.Input, sink parsers.Sink, ba
 
 	free := make([]*job, 0, window)
 	queue := make([]*job, 0, window)
+	var full *chunkParser // reads chunks again without the filter (Prefilter.Ready)
 	var stats chunkStats
 	var err error
 	halted := false
@@ -227,8 +250,33 @@ func (p Parser) run(ctx context.Context, in parsers.Input, sink parsers.Sink, ba
 			<-j.done
 			return
 		}
+		if j.filtered && sink.Prefilter.Ready != nil && !sink.Prefilter.Ready() {
+			// The consumer still needs every record: read the chunk again,
+			// whole, here.
+			if full == nil {
+				full = newChunkParser(in.Path)
+				full.readers = p.readers
+			}
+			full.out = j.items[:0]
+			full.parse(j.off, j.buf[:j.n], j.expected)
+			j.items, j.stats, full.out = full.out, full.stats, nil
+		}
 		stats.nestedFailed += j.stats.nestedFailed
+		skipped := 0 // records left out since the last delivery
+		defer func() {
+			if skipped > 0 && !halted && sink.Prefilter.Skipped != nil {
+				sink.Prefilter.Skipped(skipped)
+			}
+		}()
 		for i, it := range j.items {
+			if it.skipped > 0 {
+				skipped += it.skipped
+				continue
+			}
+			if skipped > 0 && sink.Prefilter.Skipped != nil {
+				sink.Prefilter.Skipped(skipped)
+			}
+			skipped = 0
 			if it.rec == nil {
 				if sink.Warn != nil {
 					sink.Warn(it.warn)
@@ -263,6 +311,10 @@ func (p Parser) run(ctx context.Context, in parsers.Input, sink parsers.Sink, ba
 		}
 		j.off = base + int64(i)*chunkSize
 		j.expected = i < expected
+		// The first slot is always read whole: the input's first records,
+		// and the host they name, reach the sink whatever the filter says.
+		j.mayskip = filter != nil && i > 0
+		j.filtered = false
 		j.n = int(min(chunkSize, in.Size-j.off))
 		j.stats = chunkStats{}
 		j.done = make(chan struct{})
@@ -284,10 +336,22 @@ func (p Parser) run(ctx context.Context, in parsers.Input, sink parsers.Sink, ba
 	return err
 }
 
-// work reads one chunk slot and parses it.
+// skip reports whether the pre-filter passes over the chunk in data, and
+// how many records it holds.
+func (cp *chunkParser) skip(data []byte) (int, bool) {
+	if !cp.filtering || cp.filter.match(data, &cp.folded) {
+		return 0, false
+	}
+	return skippable(data)
+}
+
+// work reads one chunk slot and parses it (or lets the pre-filter pass
+// over it).
 func work(cp *chunkParser, in parsers.Input, j *job) {
 	cp.out = j.items[:0]
 	cp.stats = chunkStats{}
+	cp.filtering = j.mayskip && cp.filter != nil
+	cp.filtered = false
 	data := j.buf[:j.n]
 	m, err := in.R.ReadAt(data, j.off)
 	if m < j.n {
@@ -295,9 +359,13 @@ func work(cp *chunkParser, in parsers.Input, j *job) {
 			err = io.ErrUnexpectedEOF
 		}
 		cp.warnf(j.off, "cannot read chunk: %v", err)
+	} else if n, ok := cp.skip(data); ok {
+		cp.out = append(cp.out, item{skipped: n})
+		cp.filtered = true
 	} else {
 		cp.parse(j.off, data, j.expected)
 	}
 	j.items, cp.out = cp.out, nil
 	j.stats = cp.stats
+	j.filtered = cp.filtered
 }

@@ -439,8 +439,10 @@ func (w *walker) close(cp *chunkParser) {
 	}
 }
 
-// finish fills the Record from what the walk collected.
-func (w *walker) finish(cp *chunkParser, hdrID uint64, hdrTime uint64) {
+// finish fills the Record from what the walk collected. It returns false,
+// leaving the Record unfinished, when the pre-filter is on and the record
+// holds none of its words.
+func (w *walker) finish(cp *chunkParser, hdrID uint64, hdrTime uint64) bool {
 	rec := w.rec
 	if w.haveID {
 		rec.RecordID = w.recordID
@@ -457,17 +459,20 @@ func (w *walker) finish(cp *chunkParser, hdrID uint64, hdrTime uint64) {
 		rec.Host = cp.intern(w.buf[w.compStart:w.compEnd])
 	}
 	rec.Level = level(w.level, w.hasLevel, w.keywords)
+	if cp.filtering && !w.wanted(cp) {
+		return false
+	}
 	if len(w.data) == 0 && !w.haveMsg {
-		return
+		return true
 	}
 	blob := string(w.buf)
 	if w.haveMsg {
 		rec.Message = blob[w.msgStart:w.msgEnd]
 	}
 	if len(w.data) == 0 {
-		return
+		return true
 	}
-	rec.Data = make([]string, len(w.data))
+	rec.Data = cp.newData(len(w.data))
 	named := 0
 	for i, s := range w.data {
 		rec.Data[i] = blob[s.start:s.end]
@@ -476,7 +481,7 @@ func (w *walker) finish(cp *chunkParser, hdrID uint64, hdrTime uint64) {
 		}
 	}
 	if named == 0 {
-		return
+		return true
 	}
 	rec.Fields = make(map[string]string, named)
 	for i, s := range w.data {
@@ -487,6 +492,27 @@ func (w *walker) finish(cp *chunkParser, hdrID uint64, hdrTime uint64) {
 			rec.Fields[s.name] = rec.Data[i]
 		}
 	}
+	return true
+}
+
+// wanted says whether the record holds one of the pre-filter's words in
+// its provider name or its text (the message and the Data values, as
+// parsers.Record.Text joins them), the way the rule engine looks for them.
+func (w *walker) wanted(cp *chunkParser) bool {
+	m := cp.filter
+	if m.wantsProvider(w.rec.Provider, &cp.folded) {
+		return true
+	}
+	text := cp.folded[:0]
+	if w.haveMsg {
+		text = append(text, w.buf[w.msgStart:w.msgEnd]...)
+	}
+	for _, s := range w.data {
+		text = append(text, ' ')
+		text = append(text, w.buf[s.start:s.end]...)
+	}
+	cp.folded = text
+	return m.wantsText(text)
 }
 
 // Audit keywords (evtx-format.asciidoc "Keywords").
