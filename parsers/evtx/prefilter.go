@@ -2,6 +2,8 @@ package evtx
 
 import (
 	"bytes"
+	"encoding/binary"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -19,13 +21,12 @@ import (
 // costs a parse, never a finding), and so is a word in a record's slack or
 // in old data behind the last record.
 //
-// That a word the rules look for must be in the raw text is the rule
-// engine's promise (Engine.Keywords), with one gap: text a record shows but
-// does not store as text (a number or a hexadecimal code rendered from a
-// binary value, a character written as a character reference) can hold a
-// word of digits or hex letters ("831464", "c1037b44") that the chunk's
-// bytes lack. The rules that use such words today read them in the
-// insertion strings of classic event sources, which are stored as text.
+// A word of digits or hex letters ("831464", "c1037b44") may also be
+// shown from a number that BinXML stores in binary (a UInt32 or HexInt32
+// value) and not as text. Such a word is looked for in the raw chunk too,
+// as the little-endian 4- and 8-byte integers it can be read as (decimal,
+// and hexadecimal where it has hex letters or eight digits), so the filter
+// never passes over a chunk whose rendered text would hold it.
 //
 // The search folds the chunk, 8 KiB at a time: ASCII letters to lower
 // case, and every zero byte dropped, so that UTF-16LE text of ASCII
@@ -57,6 +58,35 @@ type matcher struct {
 	words   [][]byte // lower-case ASCII; none contains another
 	groups  []group  // the words by their first four bytes
 	all     bool     // some word cannot be searched for this way: parse every chunk
+	binary  [][]byte // numeric words as the binary integers BinXML may store them as
+}
+
+// binaryForms returns the little-endian integers a word of digits or hex
+// letters can be rendered from: its decimal value, and its hexadecimal value
+// when it has hex letters or eight digits (a HexInt32 code), each as 4 bytes
+// when it fits and as 8.
+func binaryForms(w string) [][]byte {
+	var out [][]byte
+	add := func(v uint64) {
+		if v <= 0xFFFFFFFF {
+			b := make([]byte, 4)
+			binary.LittleEndian.PutUint32(b, uint32(v))
+			out = append(out, b)
+		}
+		b := make([]byte, 8)
+		binary.LittleEndian.PutUint64(b, v)
+		out = append(out, b)
+	}
+	if v, err := strconv.ParseUint(w, 10, 64); err == nil {
+		add(v)
+	}
+	hexLetters := strings.ContainsAny(w, "abcdef")
+	if hexLetters || len(w) == 8 {
+		if v, err := strconv.ParseUint(strings.TrimPrefix(w, "0x"), 16, 64); err == nil {
+			add(v)
+		}
+	}
+	return out
 }
 
 // group is words that begin alike ("msexchangecluster", "msexchangeis"):
@@ -103,6 +133,7 @@ func newMatcher(words []string) *matcher {
 			}
 		}
 		ws = append(ws, w)
+		m.binary = append(m.binary, binaryForms(w)...)
 	}
 	// A word that contains another is found whenever the other is.
 	for i, w := range ws {
@@ -196,6 +227,11 @@ func inText(data, pair []byte) bool {
 func (m *matcher) match(data []byte, scratch *[]byte) bool {
 	if m.all {
 		return true
+	}
+	for _, b := range m.binary {
+		if bytes.Contains(data, b) {
+			return true
+		}
 	}
 	if len(m.words) == 0 {
 		return false

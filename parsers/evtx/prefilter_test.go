@@ -41,6 +41,12 @@ func TestMatcher(t *testing.T) {
 		{"one letter short", []string{"msiinstaller"}, wrap(utf16le("MsiInstalle")), false},
 		{"second word", []string{"msexchangecluster", "(build "}, wrap(utf16le("Windows 2003 (Build 3790)")), true},
 		{"digits", []string{"831464"}, wrap([]byte("KB831464")), true},
+		// A code BinXML stores as a binary value, which the record shows
+		// rendered: a HexInt32 0xC1037B44, a UInt32 831464 (0x000CAFE8).
+		{"hex code as HexInt32", []string{"c1037b44"}, wrap([]byte{0x44, 0x7b, 0x03, 0xc1}), true},
+		{"number as UInt32", []string{"831464"}, wrap([]byte{0xe8, 0xaf, 0x0c, 0x00}), true},
+		{"number as UInt64", []string{"3355443752"}, wrap([]byte{0x28, 0x02, 0x00, 0xc8, 0, 0, 0, 0}), true},
+		{"other code", []string{"c1037b44"}, wrap([]byte{0x04, 0xfd, 0x03, 0xc1}), false},
 		{"no word: nothing is wanted", []string{}, wrap([]byte("MsiInstaller")), false},
 		// Characters outside ASCII whose lower case is an ASCII letter, as the
 		// rule engine's strings.ToLower and EqualFold see them.
