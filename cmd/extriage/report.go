@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -13,19 +12,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/report"
 )
 
 type reportFlags struct {
-	inputFlags
-	format      string
-	timestamp   string
-	failOn      string
-	rulesFiles  []string
-	onlyRules   []string
-	skipRules   []string
-	minSeverity string
+	ruleFlags
+	format    string
+	timestamp string
 }
 
 // reportExtensions maps the -o file's extension to a format, longest
@@ -72,15 +65,10 @@ findings, 2 usage error or nothing readable.`,
 			return runReport(c.Context(), &f, args, stdout, stderr)
 		},
 	}
-	f.add(c)
+	f.addRuleFlags(c, "none")
 	f.addBatch(c)
 	c.Flags().StringVarP(&f.format, "format", "f", "", "report format: "+joinNames(report.Names())+" (default: from the -o file's extension, html on standard output)")
 	c.Flags().StringVar(&f.timestamp, "timestamp", "", "generation time to print (RFC 3339 or YYYY-MM-DD[ HH:MM[:SS]] UTC), or 'none' to leave it out (default: SOURCE_DATE_EPOCH when set, else now)")
-	c.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: info, warning, error, critical or none")
-	c.Flags().StringArrayVar(&f.rulesFiles, "rules", nil, "add the rules of this YAML file (see docs/rules.md); repeatable")
-	c.Flags().StringSliceVar(&f.onlyRules, "rule", nil, "run only these rule IDs (comma-separated or repeated)")
-	c.Flags().StringSliceVar(&f.skipRules, "skip-rule", nil, "do not run these rule IDs")
-	c.Flags().StringVar(&f.minSeverity, "min-severity", "info", "report only findings at or above this severity")
 	return c
 }
 
@@ -138,10 +126,6 @@ func runReport(ctx context.Context, f *reportFlags, args []string, stdout, stder
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	lang, err := f.language()
-	if err != nil {
-		return err
-	}
 	format, err := reportFormat(f.format, f.output)
 	if err != nil {
 		return err
@@ -154,57 +138,17 @@ func runReport(ctx context.Context, f *reportFlags, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	failOn, err := detectors.ParseSeverity(f.failOn)
-	if err != nil {
-		return usageError("--fail-on: %v", err)
-	}
-	minSev, err := detectors.ParseSeverity(f.minSeverity)
-	if err != nil || minSev > detectors.Critical {
-		return usageError("--min-severity: want info, warning, error or critical")
-	}
-	rules, err := loadRules(f.rulesFiles, f.onlyRules, f.skipRules)
+	run, err := f.find(ctx, args, stderr)
 	if err != nil {
 		return err
 	}
-	eng := detectors.NewEngine(rules, lang)
-	res, files, err := f.scanInputs(ctx, args, eng, minSev, stderr)
-	if err != nil {
-		return err
-	}
-	if ctx.Err() != nil {
-		return &exitError{exitUsage, fmt.Errorf("interrupted")}
-	}
-
-	rep := report.New(version, lang, res)
+	rep := report.New(version, run.lang, run.res)
 	rep.Generated = generated
-	for _, r := range rules {
+	for _, r := range run.rules {
 		rep.Rules = append(rep.Rules, r.Meta())
 	}
-	out, closeOut, err := openOutput(f.output, stdout, files)
-	if err != nil {
+	if err := run.write(f.output, stdout, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
 		return err
 	}
-	err = w.Write(out, rep)
-	if err != nil {
-		closeOut()
-		return &exitError{exitUsage, fmt.Errorf("writing the report: %v", err)}
-	}
-	if err := closeOut(); err != nil {
-		return &exitError{exitUsage, fmt.Errorf("writing the report: %v", err)}
-	}
-	for _, s := range res.Warnings {
-		fmt.Fprintln(stderr, "warning:", report.TerminalSafe(s, false))
-	}
-	if !res.Readable() {
-		return &exitError{exitUsage, fmt.Errorf("no input could be read as a log (%d input(s) tried)", len(res.Inputs))}
-	}
-	if f.strict && len(res.Warnings) > 0 {
-		return &exitError{exitUsage, fmt.Errorf("--strict: %d input problem(s), see the warnings", len(res.Warnings))}
-	}
-	for _, fd := range res.Findings {
-		if fd.Severity >= failOn {
-			return &exitError{code: exitFindings}
-		}
-	}
-	return nil
+	return run.exit(f.strict, true, stderr)
 }

@@ -18,13 +18,8 @@ import (
 )
 
 type scanFlags struct {
-	inputFlags
-	format      string
-	failOn      string
-	rulesFiles  []string
-	onlyRules   []string
-	skipRules   []string
-	minSeverity string
+	ruleFlags
+	format string
 }
 
 func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -125,70 +120,30 @@ func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	lang, err := f.language()
-	if err != nil {
-		return err
-	}
 	w, err := report.Lookup(f.format)
 	if err != nil {
 		return usageError("--format: %v", err)
 	}
-	failOn, err := detectors.ParseSeverity(f.failOn)
-	if err != nil {
-		return usageError("--fail-on: %v", err)
-	}
-	minSev, err := detectors.ParseSeverity(f.minSeverity)
-	if err != nil || minSev > detectors.Critical {
-		return usageError("--min-severity: want info, warning, error or critical")
-	}
-	rules, err := loadRules(f.rulesFiles, f.onlyRules, f.skipRules)
+	run, err := f.find(ctx, args, stderr)
 	if err != nil {
 		return err
 	}
-	eng := detectors.NewEngine(rules, lang)
-	res, files, err := f.scanInputs(ctx, args, eng, minSev, stderr)
+	table := strings.EqualFold(f.format, "table")
+	err = run.write(f.output, stdout, func(out io.Writer) error {
+		if err := w.Write(out, report.New(version, run.lang, run.res)); err != nil {
+			return err
+		}
+		if f.perBundle && table {
+			return writeBundleTable(out, run.res)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if ctx.Err() != nil {
-		return &exitError{exitUsage, fmt.Errorf("interrupted")}
-	}
-
-	out, closeOut, err := openOutput(f.output, stdout, files)
-	if err != nil {
-		return err
-	}
-	rep := report.New(version, lang, res)
-	err = w.Write(out, rep)
-	if err == nil && f.perBundle && strings.EqualFold(f.format, "table") {
-		err = writeBundleTable(out, res)
-	}
-	if err != nil {
-		closeOut()
-		return &exitError{exitUsage, fmt.Errorf("writing the report: %v", err)}
-	}
-	if err := closeOut(); err != nil {
-		return &exitError{exitUsage, fmt.Errorf("writing the report: %v", err)}
-	}
-	// The table prints warnings itself; machine formats keep them in the
+	// The table prints warnings itself; the other formats keep them in the
 	// document, so say them on stderr too.
-	if f.format != "table" {
-		for _, s := range res.Warnings {
-			fmt.Fprintln(stderr, "warning:", report.TerminalSafe(s, false))
-		}
-	}
-	if !res.Readable() {
-		return &exitError{exitUsage, fmt.Errorf("no input could be read as a log (%d input(s) tried)", len(res.Inputs))}
-	}
-	if f.strict && len(res.Warnings) > 0 {
-		return &exitError{exitUsage, fmt.Errorf("--strict: %d input problem(s), see the warnings", len(res.Warnings))}
-	}
-	for _, fd := range res.Findings {
-		if fd.Severity >= failOn {
-			return &exitError{code: exitFindings}
-		}
-	}
-	return nil
+	return run.exit(f.strict, !table, stderr)
 }
 
 // writeBundleTable prints one line per bundle and the rules that fired
