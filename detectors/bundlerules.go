@@ -112,20 +112,27 @@ var frontendMixedMeta = Meta{
 	},
 }
 
-func checkFrontendMixed(b *Bundle) []Hit {
-	fe := hostsWithRole(b, "front-end")
-	bf := hostBuilds(b)
-	distinct := map[string]bool{}
-	var known []string
-	var ev []Evidence
-	for _, h := range fe {
+// buildsOf returns, of the given hosts, those whose build the bundle
+// knows, how many distinct builds they run, and the evidence of each.
+func buildsOf(hosts []string, bf map[string]Fact) (known []string, distinct int, ev []Evidence) {
+	seen := map[string]bool{}
+	for _, h := range hosts {
 		if f, ok := bf[h]; ok {
-			distinct[f.Values["build"]] = true
+			if !seen[f.Values["build"]] {
+				seen[f.Values["build"]] = true
+				distinct++
+			}
 			known = append(known, h)
 			ev = append(ev, f.Evidence)
 		}
 	}
-	if len(distinct) < 2 {
+	return known, distinct, ev
+}
+
+func checkFrontendMixed(b *Bundle) []Hit {
+	bf := hostBuilds(b)
+	known, distinct, ev := buildsOf(hostsWithRole(b, "front-end"), bf)
+	if distinct < 2 {
 		return nil
 	}
 	return []Hit{{Host: strings.Join(known, ", "), Evidence: ev, Values: map[string]string{"versions": describe(known, bf)}}}
@@ -227,17 +234,8 @@ func checkClusterOrder(b *Bundle) []Hit {
 		}
 	}
 	bf := hostBuilds(b)
-	var known []string
-	distinct := map[string]bool{}
-	var ev []Evidence
-	for _, h := range sortedKeys(nodes) {
-		if f, ok := bf[h]; ok {
-			known = append(known, h)
-			distinct[f.Values["build"]] = true
-			ev = append(ev, f.Evidence)
-		}
-	}
-	if len(distinct) > 1 {
+	known, distinct, ev := buildsOf(sortedKeys(nodes), bf)
+	if distinct > 1 {
 		v := describe(known, bf)
 		hits = append(hits, Hit{Host: strings.Join(known, ", "), Evidence: ev, Key: "mixed", Values: map[string]string{
 			"what":    "The cluster nodes are at different builds: " + v + ".",
@@ -276,6 +274,11 @@ var iis831464Meta = Meta{
 func checkIIS831464(b *Bundle) []Hit {
 	for _, f := range factsOf(b, FactMention) {
 		if f.Values["kb"] == "831464" {
+			return nil
+		}
+	}
+	for _, in := range b.Inputs {
+		if strings.Contains(in.Path, "831464") { // KB831464.log, $NtUninstallKB831464$\...
 			return nil
 		}
 	}

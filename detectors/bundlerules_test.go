@@ -169,6 +169,17 @@ func TestIISHotfix831464Missing(t *testing.T) {
 	if got := node(exportFile("NODE1", "Installed hotfix KB831464 on 2006-03-01")); len(got) != 0 {
 		t.Fatalf("KB831464 mentioned: findings = %+v", got)
 	}
+	rules, _ := Catalog()
+	eng := NewEngine(rules, English)
+	c := eng.NewCollector("case")
+	fr := eng.NewFile(FileInfo{Path: "NODE1/Application.evtx", Format: parsers.FormatEVTX, HostHint: "NODE1"})
+	fr.Record(ev("NODE1", "MSExchangeCluster", 1025, t0))
+	fr.Record(ev("NODE1", "EventLog", 6009, t0, "5.02.", "3790", "Service Pack 1", "Multiprocessor Free"))
+	c.Add(fr.Finish())
+	c.AddInput(Input{Path: "NODE1/WINDOWS/KB831464.log", Host: "NODE1"})
+	if got := byRule(c.Finish(), "iis-hotfix-831464-missing"); len(got) != 0 {
+		t.Fatalf("KB831464.log in the bundle: findings = %+v", got)
+	}
 	fs, _ := runBundle(t, evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1025, t0),
 		ev("NODE1", "EventLog", 6009, t0, "5.00.", "2195", "Service Pack 4", "Uniprocessor Free")))
 	if got := byRule(fs, "iis-hotfix-831464-missing"); len(got) != 0 {
