@@ -132,7 +132,7 @@ func headerLayout(text string) (layout, bool) {
 	if delim == 0 {
 		return layout{}, false
 	}
-	if first := firstFields(text, delim, delim != '\t', 1); len(first) == 0 || columnNames[normKey(first[0])] == colSkip {
+	if first := firstFields(text, delim, delim != '\t', 1); len(first) == 0 || lookupOrZero(columnNames, first[0]) == colSkip {
 		return layout{}, false
 	}
 	fields := splitLine(text, delim, delim != '\t')
@@ -143,7 +143,7 @@ func headerLayout(text string) (layout, bool) {
 	known := 0
 	hasDate := false
 	for i, f := range fields {
-		c, ok := columnNames[normKey(f)]
+		c, ok := lookupKey(columnNames, f)
 		if !ok {
 			if i == 0 {
 				return layout{}, false
@@ -162,6 +162,12 @@ func headerLayout(text string) (layout, bool) {
 	// A trailing empty name (a header line ending in a delimiter) is
 	// the description column when none is named.
 	return newLayout(trimTrailingSkips(cols), delim), true
+}
+
+// lookupOrZero returns m[normKey(s)].
+func lookupOrZero[V any](m map[string]V, s string) V {
+	v, _ := lookupKey(m, s)
+	return v
 }
 
 func trimTrailingSkips(cols []col) []col {
@@ -337,7 +343,7 @@ func firstFields(text string, delim byte, quotes bool, n int) []string {
 // lines, maxRecordBytes bytes or at the end of the input is reported, the
 // first line is read alone and the lines read ahead are given back.
 func (st *state) readRow(lay layout, first line) []string {
-	sp := newSplitter(lay.delim, lay.quotes)
+	sp := &splitter{delim: lay.delim, quotes: lay.quotes, atStart: true, fields: make([]string, 0, len(lay.cols)+1)}
 	if !sp.feed(first.text) {
 		return sp.fields
 	}

@@ -260,7 +260,7 @@ func (st *state) record(text string, n int) *parsers.Record {
 	case strings.HasPrefix(text, "==="):
 		st.header(r, text)
 	case strings.HasPrefix(text, "MSI ("):
-		if m := rePrefix.FindStringSubmatch(text); m != nil {
+		if m := matchPrefix(text); m != nil {
 			setField(r, "side", strings.ToLower(m[1]))
 			setField(r, "pid", m[2])
 			setField(r, "tid", m[4])
@@ -283,7 +283,7 @@ func (st *state) record(text string, n int) *parsers.Record {
 			msg = text[len(m[0]):]
 		}
 	default:
-		if m := reAction.FindStringSubmatch(text); m != nil {
+		if m := matchAction(text); m != nil {
 			if tod, ok := parseClock(m[1]); ok {
 				st.stamp(r, tod)
 			}
@@ -343,7 +343,7 @@ func (st *state) header(r *parsers.Record, text string) {
 
 // annotate sets the fields and level that the message text calls for.
 func (st *state) annotate(r *parsers.Record, msg string) {
-	if m := reAction.FindStringSubmatch(msg); m != nil {
+	if m := matchAction(msg); m != nil {
 		setField(r, "action", m[2])
 		if m[3] != "" {
 			setField(r, "return_value", m[3])
@@ -351,10 +351,10 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 				r.Level = parsers.LevelError
 			}
 		}
-	} else if m := reDoing.FindStringSubmatch(msg); m != nil {
+	} else if m := gDoing.find(msg); m != nil {
 		setField(r, "action", m[1])
 	}
-	if m := reProp.FindStringSubmatch(msg); m != nil {
+	if m := gProp.find(msg); m != nil {
 		setField(r, "property", strings.TrimSpace(m[2]))
 		setField(r, "value", m[3])
 		if strings.TrimSpace(m[2]) == "ProductName" {
@@ -362,16 +362,16 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 		}
 		return // a property value says nothing about this run's errors
 	}
-	if m := reInfo.FindStringSubmatch(msg); m != nil {
+	if m := gInfo.find(msg); m != nil {
 		setField(r, "info", m[1])
 	}
-	if m := reError.FindStringSubmatch(msg); m != nil {
+	if m := gError.find(msg); m != nil {
 		setField(r, "error", m[2])
 		if m[1] == "" {
 			r.Level = parsers.LevelError
 		}
 	}
-	if m := reProduct.FindStringSubmatch(msg); m != nil {
+	if m := gProduct.find(msg); m != nil {
 		setField(r, "product", m[1])
 		if m := reProdErr.FindStringSubmatch(msg); m != nil {
 			setField(r, "error", m[1])
@@ -381,40 +381,40 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 			r.Level = parsers.LevelError
 		}
 	}
-	if m := reProdNam.FindStringSubmatch(msg); m != nil {
+	if m := gProdNam.find(msg); m != nil {
 		setField(r, "product", m[1])
 		setField(r, "product_version", m[2])
 	}
-	if m := reNote.FindStringSubmatch(msg); m != nil {
+	if m := gNote.find(msg); m != nil {
 		setField(r, "error", m[1])
 		if m[1] == "2203" && isCachePath(m[2]) && (m[3] == "-2147287038" || m[3] == "-2147287037") {
 			setField(r, "installer_cache_missing", m[2])
 		}
 	}
-	if m := reLocal.FindStringSubmatch(msg); m != nil {
+	if m := gLocal.find(msg); m != nil {
 		setField(r, "installer_cache_missing", m[1])
 	}
-	if m := reReturn.FindStringSubmatch(msg); m != nil {
+	if m := gReturn.find(msg); m != nil {
 		setField(r, "return_code", m[1])
 		exitLevel(r, m[1])
 	}
-	if m := reStatus.FindStringSubmatch(msg); m != nil {
+	if m := gStatus.find(msg); m != nil {
 		setField(r, "status", m[1])
 		exitLevel(r, m[1])
 	}
-	if m := reCAError.FindStringSubmatch(msg); m != nil {
+	if m := gCAError.find(msg); m != nil {
 		setField(r, "action", m[1])
 		if m[2] != "0" {
 			setField(r, "error", m[2])
 			r.Level = parsers.LevelError
 		}
 	}
-	if m := reInUse.FindStringSubmatch(msg); m != nil {
+	if m := gInUse.find(msg); m != nil {
 		setField(r, "file_in_use", m[1])
 		setField(r, "process", m[2])
 		setField(r, "process_id", m[3])
 		setField(r, "window_title", m[4])
-	} else if m := reRM.FindStringSubmatch(msg); m != nil {
+	} else if m := gRM.find(msg); m != nil {
 		setField(r, "process_id", m[1])
 		setField(r, "process", m[2])
 	}
@@ -425,6 +425,142 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 		setField(r, "reboot", "required")
 	}
 }
+
+// gated is a regular expression with a literal test that every match
+// passes (a prefix or a phrase the expression holds), so that the
+// expression runs only on the few lines that may match.
+type gated struct {
+	re   *regexp.Regexp
+	gate func(msg string) bool
+}
+
+// find returns the submatches of g.re in msg, or nil.
+func (g gated) find(msg string) []string {
+	if !g.gate(msg) {
+		return nil
+	}
+	return g.re.FindStringSubmatch(msg)
+}
+
+// The expressions of annotate with their gates; TestGates checks that
+// each gate holds wherever its expression matches.
+var (
+	gDoing = gated{reDoing, func(msg string) bool { return strings.HasPrefix(msg, "Doing action: ") }}
+	gProp  = gated{reProp, func(msg string) bool { return strings.HasPrefix(msg, "Property(") }}
+	gInfo  = gated{reInfo, func(msg string) bool { return strings.HasPrefix(msg, "Info ") }}
+	gError = gated{reError, func(msg string) bool {
+		return strings.HasPrefix(msg, "Error ") || strings.HasPrefix(msg, "DEBUG: ") || strings.HasPrefix(msg, "Błąd ")
+	}}
+	gProduct = gated{reProduct, func(msg string) bool {
+		return strings.HasPrefix(msg, "Product: ") || strings.HasPrefix(msg, "Produkt: ")
+	}}
+	gProdNam = gated{reProdNam, func(msg string) bool { return strings.Contains(msg, "Product Name: ") }}
+	gNote    = gated{reNote, func(msg string) bool { return strings.HasPrefix(msg, "Note: 1: ") }}
+	gLocal   = gated{reLocal, func(msg string) bool { return strings.Contains(msg, "Couldn't find local patch '") }}
+	gReturn  = gated{reReturn, func(msg string) bool { return strings.Contains(msg, "MainEngineThread is returning ") }}
+	gStatus  = gated{reStatus, func(msg string) bool { return strings.Contains(msg, "success or error status: ") }}
+	gCAError = gated{reCAError, func(msg string) bool { return strings.Contains(msg, " returned actual error code ") }}
+	gInUse   = gated{reInUse, func(msg string) bool { return strings.Contains(msg, " is being held in use") }}
+	gRM      = gated{reRM, func(msg string) bool { return strings.Contains(msg, "Detected that application with id ") }}
+)
+
+// matchAction returns reAction's submatches in msg, or nil. In a match the
+// words before the time hold letters and spaces only, so the first ':'
+// of msg is the one after the hour's digits; lines without such a colon,
+// or not starting with a letter (any non-ASCII byte may start one), are
+// passed over without running the expression.
+func matchAction(msg string) []string {
+	i := strings.IndexByte(msg, ':')
+	if i < 2 || !isDigit(msg[i-1]) {
+		return nil
+	}
+	if c := msg[0] | 0x20; c < 0x80 && (c < 'a' || c > 'z') {
+		return nil
+	}
+	return reAction.FindStringSubmatch(msg)
+}
+
+// matchPrefix returns what rePrefix.FindStringSubmatch returns for text,
+// reading the "MSI (s) (54:94) [13:14:36:123]: " prefix by hand: the
+// expression is run for every line of a log and was its largest cost.
+func matchPrefix(text string) []string {
+	const lead = "MSI ("
+	if !strings.HasPrefix(text, lead) {
+		return nil
+	}
+	i := len(lead)
+	if i+4 > len(text) || !isLetter(text[i]) || text[i+1] != ')' || text[i+2] != ' ' || text[i+3] != '(' {
+		return nil
+	}
+	side := text[i : i+1]
+	i += 4
+	j := skip(text, i, isHex)
+	if j == i || j >= len(text) || (text[j] != ':' && text[j] != '!') {
+		return nil
+	}
+	pid, sep := text[i:j], text[j:j+1]
+	i = j + 1
+	j = skip(text, i, isHex)
+	if j == i || j >= len(text) || text[j] != ')' {
+		return nil
+	}
+	tid := text[i:j]
+	i = j + 1
+	var clock [4]string // hour, minute, second, millisecond, when present
+	if k, ok := readClock(text, i, &clock); ok {
+		i = k
+	}
+	if i >= len(text) || text[i] != ':' {
+		return nil
+	}
+	i++
+	if i < len(text) && text[i] == ' ' {
+		i++
+	}
+	return []string{text[:i], side, pid, sep, tid, clock[0], clock[1], clock[2], clock[3]}
+}
+
+// readClock reads " [h:mm:ss:fff]" (1-2, 2, 2 and 1-3 digits) at text[i:]
+// into c and returns the index after it, or false, leaving c alone.
+func readClock(text string, i int, c *[4]string) (int, bool) {
+	if !strings.HasPrefix(text[i:], " [") {
+		return 0, false
+	}
+	i += 2
+	var v [4]string
+	for n, width := range [4][2]int{{1, 2}, {2, 2}, {2, 2}, {1, 3}} {
+		j := skip(text, i, isDigit)
+		if j-i < width[0] || j-i > width[1] {
+			return 0, false
+		}
+		end := byte(':')
+		if n == 3 {
+			end = ']'
+		}
+		if j >= len(text) || text[j] != end {
+			return 0, false
+		}
+		v[n] = text[i:j]
+		i = j + 1
+	}
+	*c = v
+	return i, true
+}
+
+// skip returns the index of the first byte of text at or after i that is
+// not in the class.
+func skip(text string, i int, in func(byte) bool) int {
+	for i < len(text) && in(text[i]) {
+		i++
+	}
+	return i
+}
+
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+func isHex(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // exitLevel records a process exit code: a number other than 0 is an
 // installer error number, and anything but success (0) or success with a

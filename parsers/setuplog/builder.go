@@ -110,34 +110,3 @@ func firstLine(s string) string {
 	}
 	return s
 }
-
-// containsFold reports whether s contains sub, ignoring ASCII case; sub
-// must be lower-case ASCII. It is the cheap test run before a regular
-// expression.
-func containsFold(s, sub string) bool {
-	n := len(sub)
-	if n == 0 {
-		return true
-	}
-	first := sub[0]
-	for i := 0; i+n <= len(s); i++ {
-		if lower(s[i]) != first {
-			continue
-		}
-		j := 1
-		for j < n && lower(s[i+j]) == sub[j] {
-			j++
-		}
-		if j == n {
-			return true
-		}
-	}
-	return false
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}

@@ -68,6 +68,7 @@ type modernParse struct {
 	runRecords int             // records given to the current run so far
 	pending    *parsers.Record // a finished banner record held back
 	badStamps  int             // stamps whose date could not be read
+	stamp      [20]int         // matchModern's indices for the current line
 }
 
 func parseModern(ctx context.Context, o *out) error {
@@ -88,7 +89,7 @@ func parseModern(ctx context.Context, o *out) error {
 }
 
 func (p *modernParse) line(n int, text string) {
-	m := modernRe.FindStringSubmatchIndex(text)
+	m := matchModern(text, p.stamp[:0]) // as modernRe.FindStringSubmatchIndex
 	var (
 		t     time.Time
 		ok    bool
@@ -163,7 +164,7 @@ func (p *modernParse) finish() {
 			r.Fields["error_reference"] = m[1]
 		}
 	}
-	if containsFold(head, "starting microsoft exchange") && runStart2007Re.MatchString(head) {
+	if nStartingMicrosoftExchange.In(head) && runStart2007Re.MatchString(head) {
 		if p.runRecords > 0 {
 			p.run++
 			p.runRecords = 0

@@ -6,7 +6,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/extriage/extriage/parsers/textio"
+
 	"github.com/extriage/extriage/parsers"
+)
+
+// The phrases looked for, ignoring case, before the expressions run.
+var (
+	nCommandLineParameter      = textio.NewNeedle("command line parameter")
+	nEndOfSetup                = textio.NewNeedle("end of setup")
+	nErrorReference            = textio.NewNeedle("[error-reference]")
+	nInstalledVersion          = textio.NewNeedle("installed version")
+	nLoggedOnUser              = textio.NewNeedle("logged on user:")
+	nSetupIsStoppingNow        = textio.NewNeedle("setup is stopping now")
+	nSetupOperation            = textio.NewNeedle("setup operation")
+	nSetupVersion              = textio.NewNeedle("setup version:")
+	nStartingMicrosoftExchange = textio.NewNeedle("starting microsoft exchange")
 )
 
 // Outcome is how a setup run ended, as far as its log says.
@@ -131,7 +146,7 @@ func (t *Tracker) Add(r *parsers.Record) {
 	}
 	text := firstLine(r.Message)
 	start := false
-	if containsFold(text, "starting microsoft exchange") {
+	if nStartingMicrosoftExchange.In(text) {
 		if m := productRe.FindStringSubmatch(text); m != nil && run.StartLine == 0 {
 			start, run.Product = true, m[1]
 		}
@@ -152,8 +167,8 @@ func (t *Tracker) Add(r *parsers.Record) {
 
 // text reads the run facts from the first line of a record's text.
 func (t *Tracker) text(run *Run, r *parsers.Record, text string) {
-	has := func(sub string) bool { return containsFold(text, sub) }
-	if has("command line parameter") {
+	has := func(n textio.Needle) bool { return n.In(text) }
+	if has(nCommandLineParameter) {
 		if m := paramRe.FindStringSubmatch(text); m != nil {
 			name := strings.ToLower(m[1])
 			if _, ok := run.Params[name]; ok || len(run.Params) < MaxParams {
@@ -167,12 +182,12 @@ func (t *Tracker) text(run *Run, r *parsers.Record, text string) {
 			}
 		}
 	}
-	if has("setup version:") {
+	if has(nSetupVersion) {
 		if m := setupBuildRe.FindStringSubmatch(text); m != nil {
 			run.SetupBuild = strings.TrimSpace(m[1])
 		}
 	}
-	if has("installed version") {
+	if has(nInstalledVersion) {
 		if m := installedRe.FindStringSubmatch(text); m != nil {
 			run.installed = strings.TrimSpace(m[1])
 		}
@@ -180,12 +195,12 @@ func (t *Tracker) text(run *Run, r *parsers.Record, text string) {
 			run.backup = strings.TrimSpace(m[1])
 		}
 	}
-	if has("logged on user:") {
+	if has(nLoggedOnUser) {
 		if m := userRe.FindStringSubmatch(text); m != nil {
 			run.User = strings.TrimSpace(m[1])
 		}
 	}
-	if has("setup operation") {
+	if has(nSetupOperation) {
 		if successRe.MatchString(text) {
 			run.succeeded = r.Line
 		}
@@ -193,13 +208,13 @@ func (t *Tracker) text(run *Run, r *parsers.Record, text string) {
 			run.didNotComplete = r.Line
 		}
 	}
-	if has("setup is stopping now") && stoppingRe.MatchString(text) && run.stopping == 0 {
+	if has(nSetupIsStoppingNow) && stoppingRe.MatchString(text) && run.stopping == 0 {
 		run.stopping = r.Line
 	}
-	if has("end of setup") && endRe.MatchString(text) {
+	if has(nEndOfSetup) && endRe.MatchString(text) {
 		run.EndLine = r.Line
 	}
-	if has("[error-reference]") {
+	if has(nErrorReference) {
 		if m := errorRefRunRe.FindStringSubmatch(text); m != nil {
 			run.ErrorReference, run.ErrorReferenceLine = m[1], r.Line
 		} else if id := r.Fields["error_reference"]; id != "" {

@@ -4,7 +4,19 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/extriage/extriage/parsers/textio"
+
 	"github.com/extriage/extriage/parsers"
+)
+
+// The phrases looked for, ignoring case, before the expressions run.
+var (
+	n3010              = textio.NewNeedle("3010")
+	nDidNotComplete    = textio.NewNeedle("did not complete")
+	nExtendedErrorCode = textio.NewNeedle("extended error code")
+	nFail              = textio.NewNeedle("fail")
+	nMaskedTo          = textio.NewNeedle("masked to")
+	nRe                = textio.NewNeedle("re")
 )
 
 // FileInUse is one "FileInUse:: Added to Filelist: <path>" line: a file the
@@ -98,12 +110,12 @@ func (t *Tracker) Add(r *parsers.Record) {
 	if code := ExtendedError(text); code != "" {
 		run.ExtendedError, run.ExtendedErrorLine = code, r.Line
 	}
-	if containsFold(text, "masked to") {
+	if nMaskedTo.In(text) {
 		if m := maskedRe.FindStringSubmatch(text); m != nil {
 			run.Masked = m[1]
 		}
 	}
-	if containsFold(text, "did not complete") {
+	if nDidNotComplete.In(text) {
 		if m := packageRe.FindStringSubmatch(text); m != nil {
 			run.DidNotComplete = true
 			run.Package = m[1]
@@ -118,7 +130,7 @@ func (t *Tracker) Add(r *parsers.Record) {
 			run.FilesInUse = append(run.FilesInUse, FileInUse{Path: path, Line: r.Line})
 		}
 	}
-	if !run.RebootRequired && (containsFold(text, "re") || containsFold(text, "3010")) && rebootRe.MatchString(text) {
+	if !run.RebootRequired && (nRe.In(text) || n3010.In(text)) && rebootRe.MatchString(text) {
 		run.RebootRequired, run.RebootLine = true, r.Line
 	}
 }

@@ -63,12 +63,44 @@ var prefixRe = regexp.MustCompile(`^(\d{1,10})[.,](\d{3}):(?: |$)`)
 // splitPrefix returns the elapsed seconds (normalised to use '.') and the
 // text after the prefix of a log line, or ok=false for a line without one.
 func splitPrefix(line string) (elapsed, text string, ok bool) {
-	m := prefixRe.FindStringSubmatchIndex(line)
-	if m == nil {
+	m, ok := matchPrefix(line)
+	if !ok {
 		return "", "", false
+	}
+	if line[m[3]] == '.' {
+		return line[m[2]:m[5]], line[m[1]:], true // no copy needed
 	}
 	return line[m[2]:m[3]] + "." + line[m[4]:m[5]], line[m[1]:], true
 }
+
+// matchPrefix returns what prefixRe.FindStringSubmatchIndex returns for
+// line (false for nil), reading the prefix by hand (the expression ran on every line). No
+// digit run can be cut short to let the rest match, as each is followed by
+// a literal that is not a digit, so one reading is enough.
+func matchPrefix(line string) ([6]int, bool) {
+	i := 0
+	for i < len(line) && isDigit(line[i]) {
+		i++
+	}
+	if i < 1 || i > 10 || i+5 > len(line) || (line[i] != '.' && line[i] != ',') {
+		return [6]int{}, false
+	}
+	f := i + 1
+	if !isDigit(line[f]) || !isDigit(line[f+1]) || !isDigit(line[f+2]) || line[f+3] != ':' {
+		return [6]int{}, false
+	}
+	end := f + 4
+	switch {
+	case end == len(line):
+	case line[end] == ' ':
+		end++
+	default:
+		return [6]int{}, false
+	}
+	return [6]int{0, end, 0, i, f, f + 3}, true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // elapsedMillis turns "123.456" into 123456; it returns -1 when the value
 // does not fit.
@@ -96,7 +128,7 @@ var (
 // ExtendedError returns the code of an "Update.exe extended error code =
 // 0x<hex>" line, as written ("0xf01e"), or "".
 func ExtendedError(text string) string {
-	if !containsFold(text, "extended error code") {
+	if !nExtendedErrorCode.In(text) {
 		return ""
 	}
 	if m := extendedErrRe.FindStringSubmatch(text); m != nil {
@@ -119,7 +151,7 @@ func IsFailure(text string) bool {
 	if code := ExtendedError(text); code != "" {
 		return !isZeroHex(code)
 	}
-	if !containsFold(text, "fail") && !containsFold(text, "did not complete") && !containsFold(text, "masked to") {
+	if !nFail.In(text) && !nDidNotComplete.In(text) && !nMaskedTo.In(text) {
 		return false // the cheap test first: every failure line holds one of these
 	}
 	if m := maskedRe.FindStringSubmatch(text); m != nil {
@@ -128,29 +160,6 @@ func IsFailure(text string) bool {
 	return didNotCompRe.MatchString(text) || updateFailedRe.MatchString(text) ||
 		doInstallRe.MatchString(text) || failedStrRe.MatchString(text) ||
 		doRegistryRe.MatchString(text)
-}
-
-// containsFold reports whether s contains sub, ignoring ASCII case; sub
-// must be lower-case ASCII.
-func containsFold(s, sub string) bool {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		j := 0
-		for j < n && lower(s[i+j]) == sub[j] {
-			j++
-		}
-		if j == n {
-			return true
-		}
-	}
-	return false
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }
 
 // FileInUsePath returns the path of a "FileInUse:: Added to Filelist: <path>"
