@@ -326,3 +326,18 @@ func TestHitsMergeAsTheyCome(t *testing.T) {
 		t.Errorf("%d facts from one repeated event", len(res.Facts))
 	}
 }
+
+// TestRemedyWithoutHostName: a log that names no server gets a remedy that
+// says so in words, not a bare placeholder.
+func TestRemedyWithoutHostName(t *testing.T) {
+	info := FileInfo{Path: "KB912442.log", Format: parsers.FormatUpdateLog}
+	lines := updateLines("1.203: FileInUse:: Added to Filelist: c:\\x.exe", "12.484: Update.exe extended error code = 0xf201")
+	en := byRule(runFile(t, English, info, lines), "hotfix-file-in-use")
+	pl := byRule(runFile(t, Polish, info, lines), "hotfix-file-in-use")
+	if len(en) != 1 || !strings.Contains(en[0].Remedy, "while the update ran on the server (") || strings.Contains(en[0].Remedy, "?") {
+		t.Errorf("English remedy = %q", en[0].Remedy)
+	}
+	if len(pl) != 1 || !strings.Contains(pl[0].Remedy, "na serwerze (nazwa nieznana)") {
+		t.Errorf("Polish remedy = %q", pl[0].Remedy)
+	}
+}

@@ -235,6 +235,8 @@ func (c *Collector) merge(hits []RuleHit) []Finding {
 		vals := localValues(out[i].Values, c.e.lang)
 		if out[i].Host != "" {
 			vals["host"] = out[i].Host
+		} else if _, ok := vals["host"]; !ok {
+			vals["host"] = unknownHost.In(c.e.lang)
 		}
 		out[i].Remedy = Fill(c.e.ruleMeta(out[i].Rule).Remedy.In(c.e.lang), vals)
 		for k := range out[i].Values {
@@ -339,6 +341,10 @@ func (e *Evidence) UnmarshalJSON(b []byte) error {
 func containsFold(s, substr string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(substr))
 }
+
+// unknownHost stands in a remedy for a server whose name no evidence
+// gives (a lone log file outside any server folder).
+var unknownHost = Text{EN: "the server", PL: "(nazwa nieznana)"}
 
 // localValues picks the values for one language: a value named "name@pl"
 // stands in for "name" when the language is Polish.

@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"path"
 	"strconv"
 	"strings"
 
@@ -131,7 +132,7 @@ func (c *updateRunChecker) Finish() []Hit {
 			Evidence: []Evidence{ev},
 			Key:      c.path + "#" + strconv.Itoa(run.Index),
 			Values: map[string]string{
-				"package":    firstNonEmpty(run.Package, "?"),
+				"package":    firstNonEmpty(run.Package, path.Base(strings.ReplaceAll(c.path, `\`, "/"))),
 				"outcome":    outcomeText(run),
 				"outcome@pl": outcomeTextPL(run),
 				"failure":    strings.TrimRight(text, ". "),
