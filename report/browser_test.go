@@ -14,17 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// chromium finds a headless-capable Chromium or Chrome, or "".
-func chromium() string {
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+	"github.com/extriage/extriage/internal/testkit"
+)
 
 // browserPage is what one headless load of a page gave: the DOM after
 // parsing, the console lines Chromium logged, and the screenshot.
@@ -85,13 +77,7 @@ func tail(s string, n int) string {
 // a single element of it. The pages and their screenshots (1280x2000) are
 // kept as test artifacts, copied to $EXTRIAGE_ARTIFACTS when it is set.
 func TestHTMLInBrowser(t *testing.T) {
-	bin := chromium()
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed (apt-get install chromium); CI=true requires the browser test")
-		}
-		t.Skip("chromium not installed; skipping the browser test")
-	}
+	bin := testkit.Browser(t)
 	dir := t.TempDir()
 	r := sampleReport("en")
 	page := filepath.Join(dir, "case.html")

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/extriage/extriage/internal/testkit"
 )
 
 const demoBundle = "../../fixtures/bundles/ex2003-cluster-sp2-failure"
@@ -166,19 +168,7 @@ func TestReportCommand(t *testing.T) {
 // finding, the timeline section and the input inventory, and logs nothing
 // to the console.
 func TestDemoReportInBrowser(t *testing.T) {
-	bin := ""
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
-		if p, err := exec.LookPath(n); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed (apt-get install chromium); CI=true requires the browser test")
-		}
-		t.Skip("chromium not installed")
-	}
+	bin := testkit.Browser(t)
 	dir := t.TempDir()
 	page, js := filepath.Join(dir, "case.html"), filepath.Join(dir, "case.json")
 	for _, out := range []string{page, js} {

@@ -72,6 +72,22 @@ func NeedTool(t testing.TB, name, debianPackage string) string {
 	return p
 }
 
+// Browser returns the path of a Chromium build for headless tests; when
+// none is installed the test skips, or fails under CI=true.
+func Browser(t testing.TB) string {
+	t.Helper()
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed (apt-get install chromium); CI=true requires the browser tests")
+	}
+	t.Skip("chromium not installed (apt-get install chromium)")
+	return ""
+}
+
 // Result is everything one Parse call produced.
 type Result struct {
 	Recs  []*parsers.Record
