@@ -1,10 +1,10 @@
 package detectors
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/extriage/extriage/internal/testkit"
 
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/msilog"
@@ -14,21 +14,11 @@ import (
 // formats.
 func parseWith(t *testing.T, p parsers.Parser, path string) []*parsers.Record {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	r := testkit.ParseFile(t, p, path)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
-	defer f.Close()
-	st, _ := f.Stat()
-	var recs []*parsers.Record
-	err = p.Parse(context.Background(), parsers.Input{Path: path, R: f, Size: st.Size()}, parsers.Sink{
-		Record: func(r *parsers.Record) bool { recs = append(recs, r); return true },
-		Warn:   func(parsers.Warning) {},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
+	return r.Recs
 }
 
 func TestMSIInstallFailed(t *testing.T) {

@@ -107,15 +107,16 @@ func ParseFile(t testing.TB, p parsers.Parser, path string) Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return parse(p, parsers.Input{Path: path, R: f, Size: st.Size(), ModTime: st.ModTime()})
+	return ParseInput(p, parsers.Input{Path: path, R: f, Size: st.Size(), ModTime: st.ModTime()})
 }
 
 // ParseBytes runs p over bytes held in memory, named name.
 func ParseBytes(p parsers.Parser, name string, data []byte) Result {
-	return parse(p, parsers.Input{Path: name, R: bytes.NewReader(data), Size: int64(len(data))})
+	return ParseInput(p, parsers.Input{Path: name, R: bytes.NewReader(data), Size: int64(len(data))})
 }
 
-func parse(p parsers.Parser, in parsers.Input) Result {
+// ParseInput runs p over in, collecting every record and warning.
+func ParseInput(p parsers.Parser, in parsers.Input) Result {
 	var r Result
 	r.Err = p.Parse(context.Background(), in, parsers.Sink{
 		Record: func(rec *parsers.Record) bool { r.Recs = append(r.Recs, rec); return true },

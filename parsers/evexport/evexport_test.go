@@ -20,13 +20,8 @@ import (
 // parse runs the parser over b and collects what it reports.
 func parse(t testing.TB, name string, b []byte) ([]*parsers.Record, []parsers.Warning, error) {
 	t.Helper()
-	var recs []*parsers.Record
-	var warns []parsers.Warning
-	err := Parser{}.Parse(context.Background(), parsers.Input{Path: name, R: bytes.NewReader(b), Size: int64(len(b))}, parsers.Sink{
-		Record: func(r *parsers.Record) bool { recs = append(recs, r); return true },
-		Warn:   func(w parsers.Warning) { warns = append(warns, w) },
-	})
-	return recs, warns, err
+	r := testkit.ParseBytes(Parser{}, name, b)
+	return r.Recs, r.Warns, r.Err
 }
 
 // want is the expected content of one record.

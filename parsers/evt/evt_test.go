@@ -595,21 +595,8 @@ func corpusEVT(t testing.TB) []string {
 
 func parseFile(t testing.TB, path string) result {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res result
-	res.err = Parser{}.Parse(context.Background(), parsers.Input{Path: path, R: f, Size: st.Size()}, parsers.Sink{
-		Record: func(r *parsers.Record) bool { res.recs = append(res.recs, r); return true },
-		Warn:   func(w parsers.Warning) { res.warns = append(res.warns, w) },
-	})
-	return res
+	r := testkit.ParseFile(t, Parser{}, path)
+	return result{r.Recs, r.Warns, r.Err}
 }
 
 func TestCorpusFiles(t *testing.T) {

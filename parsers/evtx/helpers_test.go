@@ -1,7 +1,6 @@
 package evtx
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,10 +47,6 @@ func parseFile(t testing.TB, p Parser, path string) result {
 
 // parseInput parses one input, collecting records and warnings.
 func parseInput(p Parser, in parsers.Input) result {
-	var res result
-	res.err = p.Parse(context.Background(), in, parsers.Sink{
-		Record: func(r *parsers.Record) bool { res.recs = append(res.recs, r); return true },
-		Warn:   func(w parsers.Warning) { res.warns = append(res.warns, w) },
-	})
-	return res
+	r := testkit.ParseInput(p, in)
+	return result{r.Recs, r.Warns, r.Err}
 }

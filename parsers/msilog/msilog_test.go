@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/extriage/extriage/internal/testkit"
+
 	"github.com/extriage/extriage/parsers/wintime"
 
 	"github.com/extriage/extriage/parsers"
@@ -23,13 +25,8 @@ func input(name string, b []byte) parsers.Input {
 
 func parse(t testing.TB, in parsers.Input) ([]*parsers.Record, []parsers.Warning, error) {
 	t.Helper()
-	var recs []*parsers.Record
-	var warns []parsers.Warning
-	err := Parser{}.Parse(context.Background(), in, parsers.Sink{
-		Record: func(r *parsers.Record) bool { recs = append(recs, r); return true },
-		Warn:   func(w parsers.Warning) { warns = append(warns, w) },
-	})
-	return recs, warns, err
+	r := testkit.ParseInput(Parser{}, in)
+	return r.Recs, r.Warns, r.Err
 }
 
 // want is the expected content of one record.

@@ -24,13 +24,8 @@ type result struct {
 
 func parseBytes(t testing.TB, name string, data []byte) result {
 	t.Helper()
-	var res result
-	in := parsers.Input{Path: name, R: bytes.NewReader(data), Size: int64(len(data))}
-	res.err = Parser{}.Parse(context.Background(), in, parsers.Sink{
-		Record: func(r *parsers.Record) bool { res.recs = append(res.recs, r); return true },
-		Warn:   func(w parsers.Warning) { res.warns = append(res.warns, w) },
-	})
-	return res
+	r := testkit.ParseBytes(Parser{}, name, data)
+	return result{r.Recs, r.Warns, r.Err}
 }
 
 func parseFile(t testing.TB, path string) result {
