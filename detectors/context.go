@@ -5,13 +5,16 @@ import (
 
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/setuplog"
+	"github.com/extriage/extriage/parsers/updatelog"
 )
 
 // FileContext is state about one file that several rules share and that
-// the engine keeps once, ahead of the rules: the setup runs of a setup log.
+// the engine keeps once, ahead of the rules: the runs of a setup log or of
+// an update.exe log.
 type FileContext struct {
 	format parsers.Format
 	setup  setuplog.Tracker
+	update updatelog.Tracker
 	shared map[any]any
 }
 
@@ -31,10 +34,17 @@ func (c *FileContext) Shared(key any, mk func() any) (v any, first bool) {
 }
 
 func (c *FileContext) record(r *parsers.Record) {
-	if c.format == parsers.FormatSetupLog {
+	switch c.format {
+	case parsers.FormatSetupLog:
 		c.setup.Add(r)
+	case parsers.FormatUpdateLog:
+		c.update.Add(r)
 	}
 }
+
+// UpdateRuns returns the runs of an update.exe log seen so far (all of
+// them once the file is finished).
+func (c *FileContext) UpdateRuns() []updatelog.Run { return c.update.Runs() }
 
 // SetupRuns returns the runs of a setup log seen so far (all of them once
 // the file is finished).

@@ -55,18 +55,17 @@ type fileInUseRule struct{ meta Meta }
 func (r *fileInUseRule) Meta() *Meta { return &r.meta }
 
 func (r *fileInUseRule) NewChecker(f FileInfo) Checker {
-	return &fileInUseChecker{path: f.Path}
+	return &fileInUseChecker{path: f.Path, ctx: f.Context}
 }
 
 type fileInUseChecker struct {
-	path    string
-	tracker updatelog.Tracker
-	ev      map[int][]Evidence // run -> FileInUse lines
-	runs    []int
+	path string
+	ctx  *FileContext       // its update runs
+	ev   map[int][]Evidence // run -> FileInUse lines
+	runs []int
 }
 
 func (c *fileInUseChecker) Record(r *parsers.Record) {
-	c.tracker.Add(r)
 	if _, ok := updatelog.FileInUsePath(r.Message); !ok {
 		return
 	}
@@ -86,7 +85,7 @@ func (c *fileInUseChecker) Finish() []Hit {
 	if len(c.runs) == 0 {
 		return nil
 	}
-	runs := c.tracker.Runs()
+	runs := c.ctx.UpdateRuns()
 	var hits []Hit
 	for _, idx := range c.runs {
 		var run updatelog.Run

@@ -91,18 +91,17 @@ type updateRunRule struct {
 func (r *updateRunRule) Meta() *Meta { return &r.meta }
 
 func (r *updateRunRule) NewChecker(f FileInfo) Checker {
-	return &updateRunChecker{rule: r, path: f.Path, lines: map[int]Evidence{}}
+	return &updateRunChecker{rule: r, path: f.Path, ctx: f.Context, lines: map[int]Evidence{}}
 }
 
 type updateRunChecker struct {
-	rule    *updateRunRule
-	path    string
-	tracker updatelog.Tracker
-	lines   map[int]Evidence // evidence by line, for lines a run summary may cite
+	rule  *updateRunRule
+	path  string
+	ctx   *FileContext     // its update runs
+	lines map[int]Evidence // evidence by line, for lines a run summary may cite
 }
 
 func (c *updateRunChecker) Record(r *parsers.Record) {
-	c.tracker.Add(r)
 	// Keep the lines a run summary may cite: failures, exit codes, restarts.
 	msg := r.Message
 	if len(c.lines) < maxCitedLines && (updatelog.IsFailure(msg) || updatelog.ExtendedError(msg) != "" ||
@@ -116,7 +115,7 @@ const maxCitedLines = 4096
 
 func (c *updateRunChecker) Finish() []Hit {
 	var hits []Hit
-	for _, run := range c.tracker.Runs() {
+	for _, run := range c.ctx.UpdateRuns() {
 		fire, line, text := c.rule.pick(run)
 		if !fire {
 			continue

@@ -9,7 +9,6 @@ import (
 	"github.com/extriage/extriage/detectors/builds"
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/setuplog"
-	"github.com/extriage/extriage/parsers/updatelog"
 )
 
 // The kinds of Fact the inventory extractor reports.
@@ -44,10 +43,8 @@ type inventory struct {
 	facts []Fact
 	seen  map[string]bool // facts already kept, by their merge key
 	kinds map[string]int  // facts kept per kind
-	// update.exe: the wall-clock start of each run (from its dated lines)
-	// and the run tracker.
+	// update.exe: the wall-clock start of each run, from its dated lines.
 	upTimes map[string]time.Time
-	update  updatelog.Tracker
 }
 
 var (
@@ -213,7 +210,6 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 }
 
 func (c *inventory) updateRecord(r *parsers.Record) {
-	c.update.Add(r)
 	// The parser dates a run's lines once its "(local)" header is read; the
 	// run started at that time less the line's elapsed seconds.
 	run := r.Fields["run"]
@@ -234,7 +230,7 @@ func (c *inventory) Finish() []Hit {
 	host := HostName(c.info.HostHint)
 	switch c.info.Format {
 	case parsers.FormatUpdateLog:
-		for _, run := range c.update.Runs() {
+		for _, run := range c.info.Context.UpdateRuns() {
 			outcome := "succeeded"
 			if runFailed(run) {
 				outcome = "failed"
