@@ -787,3 +787,37 @@ func TestParseStaleCopySkipped(t *testing.T) {
 	compareRecords(t, res.recs, wantLayout("sc.evt", events, lay))
 	checkWarnings(t, "sc.evt", res.warns, "has no end-of-file record", "skipped to the next one", "skipped stale copies of 1 records")
 }
+
+// TestEventTypeToLevel pins the mapping of EVENTLOGRECORD.EventType to the
+// normalised level with literal values (the record builder above derives
+// its expectations the way the parser does, so it cannot catch a wrong
+// mapping on its own).
+func TestEventTypeToLevel(t *testing.T) {
+	want := map[uint16]parsers.Level{
+		0: "information", 1: "error", 2: "warning", 4: "information",
+		8: "audit_success", 16: "audit_failure", 7: "",
+	}
+	var events []evtwriter.Event
+	types := []uint16{0, 1, 2, 4, 8, 16, 7}
+	for i, typ := range types {
+		events = append(events, evtwriter.Event{Source: "S", Computer: "C", EventID: 1, Type: typ,
+			Generated: time.Unix(int64(1e9+i), 0)})
+	}
+	data, _, err := evtwriter.Build(events, evtwriter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := testkit.ParseBytes(Parser{}, "AppEvent.Evt", data)
+	if res.Err != nil || len(res.Recs) != len(types) {
+		t.Fatalf("err %v, %d records", res.Err, len(res.Recs))
+	}
+	for i, typ := range types {
+		r := res.Recs[i]
+		if r.Level != want[typ] {
+			t.Errorf("type %d: level %q, want %q", typ, r.Level, want[typ])
+		}
+		if typ == 7 && r.Fields["event_type"] != "7" {
+			t.Errorf("unknown type 7 not kept: %v", r.Fields)
+		}
+	}
+}
