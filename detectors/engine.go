@@ -59,9 +59,6 @@ func (e *Engine) NewFile(f FileInfo) *FileRun {
 	return fr
 }
 
-// Active reports whether any rule or extractor looks at this file.
-func (fr *FileRun) Active() bool { return len(fr.checkers)+len(fr.extract) > 0 }
-
 // Record hands one record to every checker.
 func (fr *FileRun) Record(r *parsers.Record) {
 	fr.view.Reset(r)

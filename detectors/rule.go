@@ -210,14 +210,3 @@ type Finding struct {
 // MaxEvidence is the most evidence items a finding keeps; Count tells how
 // many records matched in all.
 const MaxEvidence = 20
-
-// FirstTime returns the earliest known time among the evidence, or zero.
-func (f *Finding) FirstTime() time.Time {
-	var t time.Time
-	for _, e := range f.Evidence {
-		if !e.Time.IsZero() && (t.IsZero() || e.Time.Before(t)) {
-			t = e.Time
-		}
-	}
-	return t
-}
