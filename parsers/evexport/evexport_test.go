@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/extriage/extriage/internal/testkit"
 
 	"github.com/extriage/extriage/parsers"
@@ -526,4 +528,35 @@ func BenchmarkParse(b *testing.B) {
 			b.Fatalf("err %v, %d records", err, n)
 		}
 	}
+}
+
+// TestLatePolishInWindows1250 reads a Windows 2003 tab export from a Polish
+// system whose first kilobytes are ASCII-only records: the Polish type,
+// category and description further down must still read as Polish.
+func TestLatePolishInWindows1250(t *testing.T) {
+	var b bytes.Buffer
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&b, "2006-03-14\t10:%02d:00\tService Control Manager\tInformation\tNone\t7036\tN/A\tMAIL-01\tThe Microsoft Exchange service entered the running state.\r\n", i)
+	}
+	b.Write(cp1250(t, "2006-03-14\t11:00:00\tMSExchangeCluster\tBłąd\tUsługi\t1025\tNie dotyczy\tMAIL-01\tSerwer wirtualny wymaga uaktualnienia. Odmowa dostępu.\r\n"))
+	recs, warns, err := parse(t, "AppEvent.txt", b.Bytes())
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("err %v, warnings %v", err, warns)
+	}
+	if len(recs) != 61 {
+		t.Fatalf("%d records, want 61", len(recs))
+	}
+	r := recs[60]
+	if r.Level != parsers.LevelError || r.Fields["category"] != "Usługi" || r.Message != "Serwer wirtualny wymaga uaktualnienia. Odmowa dostępu." {
+		t.Errorf("last record: level %q, category %q, message %q", r.Level, r.Fields["category"], r.Message)
+	}
+}
+
+func cp1250(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := charmap.Windows1250.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -4,6 +4,14 @@
 // (Windows-1250 on Polish systems, Windows-1252 on Western ones). Line ends
 // may be CRLF or LF. Lines of any length are read in bounded memory: past
 // MaxLine bytes a line is cut and the rest skipped.
+//
+// The encoding is guessed from the first bytes, and an ANSI log often
+// starts with plain ASCII (a banner, English service names) and holds its
+// first national letter much later. So in a file taken for UTF-8 without a
+// byte-order mark, a line that is not valid UTF-8 keeps its valid UTF-8
+// sequences and has each other byte read in the ANSI code page: Windows-1250
+// from the first line whose bytes look Central European on, Windows-1252
+// until then.
 package textio
 
 import (
@@ -109,16 +117,36 @@ func validUTF8Prefix(b []byte) bool {
 }
 
 // looksCentralEuropean reports bytes that Windows-1250 uses for Polish,
-// Czech and similar letters (ą ś ź Ą Ś Ź ł Ł ...) where Windows-1252 has
-// rare symbols.
+// Czech and similar letters (ą ś ź ż ć ę ń ł and their capitals, š ž č ě
+// ř) where Windows-1252 has rare symbols or letters of languages whose logs
+// extriage is less likely to meet (¿ æ ê ñ).
 func looksCentralEuropean(b []byte) bool {
 	for _, c := range b {
 		switch c {
-		case 0xB9, 0x9C, 0x9F, 0xA5, 0x8C, 0x8F, 0xB3, 0xA3, 0x9A, 0x8A, 0x9E, 0x8E, 0xEC, 0xF8, 0xE8, 0xC8:
+		case 0xB9, 0x9C, 0x9F, 0xA5, 0x8C, 0x8F, 0xB3, 0xA3, 0x9A, 0x8A, 0x9E, 0x8E, 0xEC, 0xF8, 0xE8, 0xC8,
+			0xBF, 0xAF, 0xE6, 0xC6, 0xEA, 0xCA, 0xF1, 0xD1:
 			return true
 		}
 	}
 	return false
+}
+
+// decodeMixed decodes a line that is not valid UTF-8 in a file taken for
+// UTF-8: valid UTF-8 sequences stay, every other byte is read as a
+// character of cm.
+func decodeMixed(b []byte, cm *charmap.Charmap) string {
+	out := make([]byte, 0, len(b)+len(b)/2)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			out = utf8.AppendRune(out, cm.DecodeByte(b[0]))
+			b = b[1:]
+			continue
+		}
+		out = append(out, b[:size]...)
+		b = b[size:]
+	}
+	return string(out)
 }
 
 func decoder(e Encoding) *encoding.Decoder {
@@ -163,6 +191,10 @@ type Lines struct {
 	truncated bool
 	err       error
 	buf       []byte
+	// ansi is the code page of the bytes that are not UTF-8 in a file
+	// taken for UTF-8: nil until a line needs one, Windows-1250 for good
+	// once a line looks Central European.
+	ansi *charmap.Charmap
 }
 
 // NewLines returns a line reader over r, detecting its encoding from its
@@ -222,9 +254,18 @@ func (l *Lines) Next() bool {
 	if l.n == 1 {
 		b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
 	}
-	if utf8.Valid(b) {
+	switch {
+	case utf8.Valid(b):
 		l.text = string(b)
-	} else {
+	case l.enc == UTF8:
+		if l.ansi != charmap.Windows1250 {
+			l.ansi = charmap.Windows1252
+			if looksCentralEuropean(b) {
+				l.ansi = charmap.Windows1250
+			}
+		}
+		l.text = decodeMixed(b, l.ansi)
+	default:
 		l.text = strings.ToValidUTF8(string(b), "\uFFFD")
 	}
 	return true

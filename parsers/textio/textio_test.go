@@ -110,16 +110,53 @@ func TestLongLineIsCutNotLoaded(t *testing.T) {
 	}
 }
 
-func TestInvalidUTF8BecomesReplacement(t *testing.T) {
-	// Mostly UTF-8 with one stray byte far from the head the detector sees.
-	in := strings.Repeat("ok line\n", 600) + "bad \xff byte\n"
+func TestLateANSIBytesAreDecodedInTheCodePage(t *testing.T) {
+	// An ANSI log whose first national letter comes long after the head
+	// the detector sees: an ASCII banner, then Polish text, then a line
+	// that mixes valid UTF-8 with a stray byte.
+	head := strings.Repeat("0.125: ascii line of the banner\r\n", 300)
+	in := append([]byte(head), cp("1.313: Błąd: nie można zainstalować pliku w3svc.dll\r\n", charmap.Windows1250)...)
+	in = append(in, cp("1.320: Użytkownik anulował\r\n", charmap.Windows1250)...)
+	in = append(in, []byte("1.330: UTF-8 ś and a stray \xff\r\n")...)
+	l := NewLines(bytes.NewReader(in))
+	if l.Encoding() != UTF8 {
+		t.Fatalf("encoding %s, want %s (the head is ASCII)", l.Encoding(), UTF8)
+	}
+	var got []string
+	for l.Next() {
+		got = append(got, l.Text())
+	}
+	want := []string{
+		"1.313: Błąd: nie można zainstalować pliku w3svc.dll",
+		"1.320: Użytkownik anulował",
+		"1.330: UTF-8 ś and a stray ˙", // 0xFF is a dot above in Windows-1250
+	}
+	if len(got) != 303 || strings.Join(got[300:], "|") != strings.Join(want, "|") {
+		t.Errorf("%d lines, last ones %q, want %q", len(got), got[len(got)-3:], want)
+	}
+}
+
+func TestLateWesternBytesAreWindows1252(t *testing.T) {
+	in := strings.Repeat("ok line\n", 600) + "caf\xe9 \xff\n"
 	l := NewLines(strings.NewReader(in))
 	var last string
 	for l.Next() {
 		last = l.Text()
 	}
-	if last != "bad \uFFFD byte" {
+	if last != "café ÿ" {
 		t.Errorf("last = %q", last)
+	}
+}
+
+func TestPolishWithoutOgonekIsWindows1250(t *testing.T) {
+	// ż, ć and ó only: no ą, ś or ł in the head.
+	in := cp("Message displayed to the user: Nie można zainstalować plików.\r\n", charmap.Windows1250)
+	if e := Detect(in); e != Windows1250 {
+		t.Fatalf("Detect = %s, want %s", e, Windows1250)
+	}
+	l := NewLines(bytes.NewReader(in))
+	if !l.Next() || l.Text() != "Message displayed to the user: Nie można zainstalować plików." {
+		t.Errorf("line = %q", l.Text())
 	}
 }
 
