@@ -27,7 +27,26 @@ func modernTime(line string, m []int) (t time.Time, ok bool) {
 		v, _ := strconv.Atoi(line[m[2*i]:m[2*i+1]])
 		return v
 	}
-	month, day, year := num(1), num(2), num(3)
+	a, b, c := num(1), num(2), num(3)
+	var year, month, day int
+	switch la, lc := m[3]-m[2], m[7]-m[6]; {
+	case la == 4 && lc <= 2: // yyyy-MM-dd
+		year, month, day = a, b, c
+	case la <= 2 && lc == 4:
+		year = c
+		// MM/dd/yyyy, the fixed pattern of 2010 and later (a fraction
+		// of a second) and the US short date; dd.MM.yyyy otherwise.
+		if m[14] >= 0 || line[m[3]] == '/' {
+			month, day = a, b
+		} else {
+			day, month = a, b
+		}
+		if month > 12 && day <= 12 {
+			month, day = day, month
+		}
+	default:
+		return time.Time{}, false
+	}
 	hour, minute, sec := num(4), num(5), num(6)
 	var nsec int
 	if m[14] >= 0 {

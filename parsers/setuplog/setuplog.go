@@ -10,8 +10,13 @@
 //     unstamped "Error code 0X<hex> (<dec>): <text>") and "=== IGNORING
 //     PREVIOUS ERRORS ===" blocks. Generation "2000".
 //   - Exchange 2007 to SE, ExchangeSetup.log: "[M/d/yyyy h:mm:ss tt] [n] text"
-//     (2007) or "[MM/dd/yyyy HH:mm:ss.ffff] [n] text" (2010 and later).
-//     Generation "2007".
+//     (2007) or "[MM/dd/yyyy HH:mm:ss.ffff] [n] text" (2010 and later),
+//     the date as the server's culture writes it: '/', '.' or '-' between
+//     its numbers, the year first ("2007-08-03") or last; with the year
+//     last, month first when the stamp has a fraction of a second (the
+//     fixed MM/dd/yyyy pattern) or the separator is '/', else day first
+//     ("03.08.2007 16:46:12"), and either way a first number above 12 is
+//     the day. Generation "2007".
 //
 // A line without a stamp continues the record before it (joined with "\n"),
 // except in 5.5 logs, whose lines carry no stamp: there every line is a
@@ -89,8 +94,12 @@ func (Parser) Format() parsers.Format { return parsers.FormatSetupLog }
 
 var (
 	// modernRe matches the stamp of a 2007+ line: date, time, optional
-	// fraction, optional AM/PM, then the bracketed depth.
-	modernRe = regexp.MustCompile(`^\[(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?(?: ?([AaPp][Mm]))?\] \[(\d{1,6})\] ?`)
+	// fraction, optional AM/PM, then the bracketed depth. The date is three
+	// numbers separated by '/', '.' or '-': setup writes it in the server's
+	// culture (2007: its short date, "8/3/2007", "2007-08-03", "03.08.2007";
+	// later versions: MM/dd/yyyy with the culture's date separator,
+	// "03.13.2021"). modernTime tells which number is which.
+	modernRe = regexp.MustCompile(`^\[(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4}) (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?(?: ?([AaPp][Mm]))?\] \[(\d{1,6})\] ?`)
 	// modernLooseRe matches what looks like a 2007+ stamp whose date could
 	// not be read.
 	modernLooseRe = regexp.MustCompile(`^\[[^\]]{6,40}\] \[(\d{1,6})\] ?`)
@@ -130,7 +139,7 @@ func classify(lines []string) (gen string, score int) {
 		}
 		nonEmpty++
 		switch {
-		case modernRe.MatchString(l):
+		case isModernStamp(l):
 			modern++
 		case legacyRe.MatchString(l):
 			legacy++

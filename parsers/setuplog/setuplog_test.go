@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/extriage/extriage/parsers"
 )
@@ -556,4 +557,74 @@ func TestTrackerIgnoresOtherFormats(t *testing.T) {
 	if len(tr.Runs()) != 0 {
 		t.Errorf("runs = %+v", tr.Runs())
 	}
+}
+
+// TestCultureStamps reads ExchangeSetup.log files written on servers whose
+// culture is not en-US: Exchange 2007 stamps lines with the culture's short
+// date, later versions use MM/dd/yyyy with the culture's date separator.
+// Each must be recognised as a setup log, with its times, runs and outcome.
+func TestCultureStamps(t *testing.T) {
+	run := func(d1, d2 string) string {
+		return "[" + d1 + "] [0] **********************************************\r\n" +
+			"[" + d1 + "] [0] Starting Microsoft Exchange 2007 Setup\r\n" +
+			"[" + d1 + "] [0] Setup version: 8.1.240.6.\r\n" +
+			"[" + d1 + "] [0] Command Line Parameter Name='mode', Value='Upgrade'.\r\n" +
+			"[" + d2 + "] [1] [ERROR] Odmowa dostępu.\r\n" +
+			"   at Microsoft.Exchange.Setup.Foo()\r\n" +
+			"[" + d2 + "] [0] End of Setup\r\n"
+	}
+	tests := []struct {
+		name           string
+		d1, d2, d3, d4 string
+		t1, t4         string
+	}{
+		{"pl-PL 2007, ISO date", "2007-08-03 16:46:12", "2007-08-03 16:50:00", "2007-08-04 09:00:00", "2007-08-04 09:05:00", "2007-08-03T16:46:12Z", "2007-08-04T09:05:00Z"},
+		{"de/pl 2007, day first", "03.08.2007 16:46:12", "03.08.2007 16:50:00", "04.08.2007 09:00:00", "14.08.2007 09:05:00", "2007-08-03T16:46:12Z", "2007-08-14T09:05:00Z"},
+		{"2010+, MM.dd.yyyy", "03.08.2021 16:46:12.0411", "03.08.2021 16:50:00.0000", "03.13.2021 09:00:00.1234", "03.13.2021 09:05:00.0000", "2021-03-08T16:46:12.0411Z", "2021-03-13T09:05:00Z"},
+		{"2010+, MM-dd-yyyy", "03-08-2021 16:46:12.0411", "03-08-2021 16:50:00.0000", "03-13-2021 09:00:00.1234", "03-13-2021 09:05:00.0000", "2021-03-08T16:46:12.0411Z", "2021-03-13T09:05:00Z"},
+		{"en-GB 2007, day first past 12", "13/08/2007 16:46:12", "13/08/2007 16:50:00", "14/08/2007 09:00:00", "14/08/2007 09:05:00", "2007-08-13T16:46:12Z", "2007-08-14T09:05:00Z"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := utf16LE(run(tc.d1, tc.d2) + run(tc.d3, tc.d4))
+			if s := (Parser{}).Sniff(data); s < parsers.SniffThreshold {
+				t.Fatalf("Sniff = %d: not recognised as a setup log", s)
+			}
+			res := parseBytes(t, "ExchangeSetup.log", data, time.Time{})
+			if res.err != nil || len(res.warns) > 0 {
+				t.Fatalf("err %v, warnings %v", res.err, res.warns)
+			}
+			if len(res.recs) != 12 {
+				t.Fatalf("%d records, want 12", len(res.recs))
+			}
+			first, last := res.recs[0], res.recs[len(res.recs)-1]
+			if got := first.Time.Format(time.RFC3339Nano); got != tc.t1 || first.TimeQ != parsers.TimeNoZone {
+				t.Errorf("first time %s (%q), want %s", got, first.TimeQ, tc.t1)
+			}
+			if got := last.Time.Format(time.RFC3339Nano); got != tc.t4 {
+				t.Errorf("last time %s, want %s", got, tc.t4)
+			}
+			var tr Tracker
+			for _, r := range res.recs {
+				tr.Add(r)
+			}
+			runs := tr.Runs()
+			if len(runs) != 2 {
+				t.Fatalf("%d runs, want 2", len(runs))
+			}
+			for _, r := range runs {
+				if r.Mode != "Upgrade" || r.SetupBuild != "8.1.240.6" || r.Outcome != OutcomeFailed || r.FirstErrorLine != r.StartLine+3 {
+					t.Errorf("run %d = %+v", r.Index, r)
+				}
+			}
+		})
+	}
+}
+
+func utf16LE(s string) []byte {
+	b := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
 }

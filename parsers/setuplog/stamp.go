@@ -1,5 +1,7 @@
 package setuplog
 
+import "strings"
+
 // matchModern returns what modernRe.FindStringSubmatchIndex returns for
 // line, appending the 20 indices to m[:0], or nil. It reads the stamp by
 // hand: the expression ran on every line and was a large part of the
@@ -13,11 +15,12 @@ func matchModern(line string, m []int) []int {
 	}
 	m = append(m, 0, 0)
 	i := 1
-	// month, day, year, hour, minute, second with what ends each one
+	// the three date numbers, hour, minute, second with what ends each one
+	// ("/.-" stands for any of the date separators)
 	parts := [6]struct {
 		lo, hi int
-		end    byte
-	}{{1, 2, '/'}, {1, 2, '/'}, {4, 4, ' '}, {1, 2, ':'}, {2, 2, ':'}, {2, 2, 0}}
+		end    string
+	}{{1, 4, "/.-"}, {1, 2, "/.-"}, {1, 4, " "}, {1, 2, ":"}, {2, 2, ":"}, {2, 2, ""}}
 	for _, p := range parts {
 		j := skipDigits(line, i)
 		if j-i < p.lo || j-i > p.hi {
@@ -25,8 +28,8 @@ func matchModern(line string, m []int) []int {
 		}
 		m = append(m, i, j)
 		i = j
-		if p.end != 0 {
-			if i >= len(line) || line[i] != p.end {
+		if p.end != "" {
+			if i >= len(line) || strings.IndexByte(p.end, line[i]) < 0 {
 				return nil
 			}
 			i++
@@ -81,4 +84,16 @@ func skipDigits(s string, i int) int {
 
 func isAP(c byte) bool {
 	return c == 'A' || c == 'a' || c == 'P' || c == 'p'
+}
+
+// isModernStamp reports whether line starts with a 2007+ stamp whose date
+// and time can be read.
+func isModernStamp(line string) bool {
+	var buf [20]int
+	m := matchModern(line, buf[:0])
+	if m == nil {
+		return false
+	}
+	_, ok := modernTime(line, m)
+	return ok
 }
