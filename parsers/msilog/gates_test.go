@@ -14,6 +14,9 @@ import (
 // so that every gate is checked against a real match.
 var gateSamples = []string{
 	"Doing action: InstallFiles",
+	"MSI (c) (29:28) : Resetting cached policy values",
+	"MSI (c) (29:28)  : two spaces",
+	"MSI (c) (29:28) [10:23:45:738] : spaced after the clock",
 	"Property(S): ProductName = Microsoft Exchange Server",
 	"Property(C): Installed = 00:00:00",
 	"Info 1603. The file C:\\x.dll is being held in use.  Close that application and retry.",

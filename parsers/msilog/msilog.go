@@ -91,7 +91,7 @@ func (Parser) Format() parsers.Format { return parsers.FormatMSILog }
 var (
 	reHeader  = regexp.MustCompile(`^=== (?:Verbose )?[Ll]ogging started: (\S+)\s+(\S+(?: [AaPp][Mm])?)\s*(.*?)\s*===\s*$`)
 	reStopped = regexp.MustCompile(`^=== (?:Verbose )?[Ll]ogging stopped: (\S+)\s+(\S+(?: [AaPp][Mm])?)\s*===\s*$`)
-	rePrefix  = regexp.MustCompile(`^MSI \(([A-Za-z])\) \(([0-9A-Fa-f]+)([:!])([0-9A-Fa-f]+)\)(?: \[(\d{1,2}):(\d{2}):(\d{2}):(\d{1,3})\])?: ?`)
+	rePrefix  = regexp.MustCompile(`^MSI \(([A-Za-z])\) \(([0-9A-Fa-f]+)([:!])([0-9A-Fa-f]+)\)(?: \[(\d{1,2}):(\d{2}):(\d{2}):(\d{1,3})\])? ?: ?`)
 	reAction  = regexp.MustCompile(`^\pL+(?: \pL+){0,3} (\d{1,2}:\d{2}:\d{2}): ([\pL_][\w.]*?)\.(?: \D+? (\d+)\.| |$)`)
 	reDoing   = regexp.MustCompile(`^Doing action: (\S+)`)
 	reProp    = regexp.MustCompile(`^Property\(([A-Za-z])\): ([^=]+?) = (.*)$`)
@@ -509,6 +509,9 @@ func matchPrefix(text string) []string {
 	var clock [4]string // hour, minute, second, millisecond, when present
 	if k, ok := readClock(text, i, &clock); ok {
 		i = k
+	}
+	if i+1 < len(text) && text[i] == ' ' && text[i+1] == ':' {
+		i++ // "MSI (c) (29:28) : text", as Windows Installer 2.0 writes it
 	}
 	if i >= len(text) || text[i] != ':' {
 		return nil

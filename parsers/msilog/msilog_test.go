@@ -350,6 +350,14 @@ func TestParseInline(t *testing.T) {
 			},
 		},
 		{
+			name: "Windows Installer 2.0: no clock, a space before the colon",
+			in:   "MSI (c) (29:28) : Resetting cached policy values\nMSI (s) (A0:EC): Original package ==> D:\\TEMP\\Default.msi\n",
+			wants: []want{
+				{1, "", "", "Resetting cached policy values", pf("c", "29", "28")},
+				{2, "", "", `Original package ==> D:\TEMP\Default.msi`, pf("s", "A0", "EC")},
+			},
+		},
+		{
 			name: "no header, no file time: no date",
 			in:   "MSI (s) (AB:CD) [10:11:12:013]: a\n",
 			wants: []want{
