@@ -41,8 +41,11 @@
 //     System/Keywords carries the audit keywords (Security logs).
 //   - Data: the EventData/Data values in order (one per item of an array
 //     value; none for a Data element whose optional value is NULL), or the
-//     leaf values under UserData in document order; Fields[name] holds the
-//     named ones (Data/@Name, or the UserData leaf element's name).
+//     values under UserData in document order: the attributes of the
+//     elements below its first child, then the text of each leaf element
+//     (none for a leaf that has attributes and no text); Fields[name]
+//     holds the named ones (Data/@Name, the UserData leaf element's name,
+//     or "Element/@attribute").
 //   - Message: RenderingInfo/Message where the record has it (forwarded
 //     events).
 //

@@ -63,6 +63,7 @@ func parseEvtxexportXML(r io.Reader) ([]xrec, error) {
 	var cur *xrec
 	var path []string
 	var hasChild []bool
+	var hasAttr []bool // the open element's attributes were data values
 	var text strings.Builder
 	for {
 		tok, err := dec.Token()
@@ -84,11 +85,22 @@ func parseEvtxexportXML(r io.Reader) ([]xrec, error) {
 			}
 			path = append(path, name)
 			hasChild = append(hasChild, false)
+			hasAttr = append(hasAttr, false)
 			text.Reset()
 			if cur == nil {
 				continue
 			}
 			p := strings.Join(path, "/")
+			if len(path) >= 3 && path[1] == "UserData" {
+				// Attribute values below UserData's first child are data
+				// values, in document order (CAPI2 events).
+				for _, a := range x.Attr {
+					if a.Name.Space != "xmlns" && a.Name.Local != "xmlns" {
+						cur.Data = append(cur.Data, a.Value)
+						hasAttr[len(hasAttr)-1] = true
+					}
+				}
+			}
 			for _, a := range x.Attr {
 				switch {
 				case p == "Event/System/Provider" && a.Name.Local == "Name":
@@ -121,7 +133,7 @@ func parseEvtxexportXML(r io.Reader) ([]xrec, error) {
 				case "Event/EventData/Data":
 					cur.Data = append(cur.Data, s)
 				default:
-					if len(path) >= 4 && path[1] == "UserData" && !hasChild[len(hasChild)-1] {
+					if len(path) >= 4 && path[1] == "UserData" && !hasChild[len(hasChild)-1] && !(hasAttr[len(hasAttr)-1] && s == "") {
 						cur.Data = append(cur.Data, s)
 					}
 				}
@@ -130,6 +142,7 @@ func parseEvtxexportXML(r io.Reader) ([]xrec, error) {
 			if len(path) > 0 {
 				path = path[:len(path)-1]
 				hasChild = hasChild[:len(hasChild)-1]
+				hasAttr = hasAttr[:len(hasAttr)-1]
 			}
 			if len(path) == 0 {
 				cur = nil

@@ -2,6 +2,7 @@ package evtx
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/extriage/extriage/parsers"
@@ -40,6 +41,7 @@ type frame struct {
 	hasChild  bool   // an element opened inside this one
 	done      bool   // the content was already emitted (array values)
 	dropped   bool   // an optional substitution was NULL: the element is absent
+	attrs     bool   // a UserData element whose attributes became Data values
 	dataName  string // the Name attribute of EventData/Data
 }
 
@@ -330,6 +332,18 @@ func (w *walker) attr(cp *chunkParser, o *op, vals []value) error {
 				f.dataName = o.text
 			}
 		}
+	case roleUserData:
+		// Below <UserData>, events such as CAPI2's keep their values in
+		// attributes (<Result value="0"/>): each becomes a Data value named
+		// "Element/@attribute". Namespace declarations are not values.
+		if w.depth < 3 || o.name == "xmlns" || strings.HasPrefix(o.name, "xmlns:") {
+			return nil
+		}
+		start := len(w.buf)
+		w.buf = append(w.buf, render()...)
+		w.data = append(w.data, span{name: f.name + "/@" + o.name, start: start, end: len(w.buf)})
+		f.textStart = len(w.buf) // the element's own text starts after it
+		f.attrs = true
 	}
 	return nil
 }
@@ -433,7 +447,10 @@ func (w *walker) close(cp *chunkParser) {
 	case roleUserData:
 		// Leaf elements below <UserData> and its first child carry the values.
 		// A direct child of <UserData> only when it holds text itself.
-		if (w.depth >= 3 || w.depth == 2 && f.pieces > 0) && !f.hasChild && !f.done && !(f.dropped && f.pieces == 0) {
+		// An element whose attributes were its values and that holds no
+		// text adds nothing more.
+		if (w.depth >= 3 || w.depth == 2 && f.pieces > 0) && !f.hasChild && !f.done && !(f.dropped && f.pieces == 0) &&
+			!(f.attrs && len(text) == 0) {
 			w.data = append(w.data, span{name: f.name, start: f.textStart, end: len(w.buf)})
 		}
 	}
