@@ -1,6 +1,7 @@
 // Package exserver reads the server list engineers ask customers for:
 // the output of Get-ExchangeServer, as Format-List text ("Name : EX01")
-// or as Export-Csv, one record per server. It tells each server's version
+// or as Export-Csv (comma- or, with -UseCulture on a Polish system,
+// semicolon-separated), one record per server. It tells each server's version
 // banner (AdminDisplayVersion) and role (IsFrontEndServer, ServerRole),
 // which the KB 328839 front-end/back-end rules compare.
 package exserver
@@ -45,8 +46,8 @@ func (Parser) Sniff(head []byte) int {
 	props := map[string]bool{}
 	for i, l := range lines {
 		l = strings.TrimRight(l, "\r")
-		if i < 3 && strings.Contains(strings.ToLower(l), "admindisplayversion") && strings.Contains(l, ",") {
-			cols := splitCSVHeader(l)
+		if i < 3 && strings.Contains(strings.ToLower(l), "admindisplayversion") && strings.ContainsAny(l, ",;") {
+			cols := splitCSVHeader(l, headerDelim(l))
 			if cols["name"] && cols["admindisplayversion"] {
 				return 90
 			}
@@ -61,8 +62,19 @@ func (Parser) Sniff(head []byte) int {
 	return 0
 }
 
-func splitCSVHeader(l string) map[string]bool {
+// headerDelim tells the delimiter of a CSV header line: a comma, or a
+// semicolon where the line holds more of them (Export-Csv -UseCulture on a
+// Polish or German system).
+func headerDelim(l string) rune {
+	if strings.Count(l, ";") > strings.Count(l, ",") {
+		return ';'
+	}
+	return ','
+}
+
+func splitCSVHeader(l string, delim rune) map[string]bool {
 	r := csv.NewReader(strings.NewReader(l))
+	r.Comma = delim
 	r.LazyQuotes = true
 	f, err := r.Read()
 	out := map[string]bool{}
@@ -84,9 +96,14 @@ const maxProps = 256
 func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) error {
 	head, _ := parsers.ReadHead(in)
 	text := textio.DecodeHead(head)
-	first := strings.TrimSpace(strings.SplitN(text, "\n", 2)[0])
-	if strings.HasPrefix(first, "#TYPE") || (strings.Contains(first, ",") && strings.Contains(strings.ToLower(first), "admindisplayversion")) {
-		return parseCSV(ctx, in, sink)
+	headLines := strings.SplitN(text, "\n", 3)
+	first := strings.TrimSpace(headLines[0])
+	header := first
+	if strings.HasPrefix(first, "#TYPE") && len(headLines) > 1 {
+		header = strings.TrimSpace(headLines[1])
+	}
+	if strings.HasPrefix(first, "#TYPE") || (strings.ContainsAny(first, ",;") && strings.Contains(strings.ToLower(first), "admindisplayversion")) {
+		return parseCSV(ctx, in, sink, headerDelim(header))
 	}
 	lines := textio.NewLines(io.NewSectionReader(in.R, 0, in.Size))
 	var cur *parsers.Record
@@ -148,7 +165,7 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 	return nil
 }
 
-func parseCSV(ctx context.Context, in parsers.Input, sink parsers.Sink) error {
+func parseCSV(ctx context.Context, in parsers.Input, sink parsers.Sink, delim rune) error {
 	lines := textio.NewLines(io.NewSectionReader(in.R, 0, in.Size))
 	pr, pw := io.Pipe()
 	go func() {
@@ -162,6 +179,7 @@ func parseCSV(ctx context.Context, in parsers.Input, sink parsers.Sink) error {
 	}()
 	defer pr.Close()
 	r := csv.NewReader(pr)
+	r.Comma = delim
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	var header []string

@@ -78,3 +78,28 @@ func FuzzParse(f *testing.F) {
 		_ = Parser{}.Parse(context.Background(), in, parsers.Sink{Record: func(*parsers.Record) bool { return true }, Warn: func(parsers.Warning) {}})
 	})
 }
+
+// TestSemicolonCSV reads Export-Csv -UseCulture output from a Polish
+// system: a #TYPE line, then semicolon-separated fields.
+func TestSemicolonCSV(t *testing.T) {
+	data := "#TYPE Microsoft.Exchange.Data.Directory.Management.ExchangeServer\r\n" +
+		"\"Name\";\"AdminDisplayVersion\";\"IsFrontEndServer\";\"ServerRole\"\r\n" +
+		"\"EXFE01\";\"Version 6.5 (Build 7638.2: Service Pack 2)\";\"True\";\"None\"\r\n" +
+		"\"EXBE01\";\"Version 6.5 (Build 6944.4)\";\"False\";\"None\"\r\n"
+	for _, head := range []string{data, data[strings.Index(data, "\n")+1:]} {
+		if s := (Parser{}).Sniff([]byte(head)); s < parsers.SniffThreshold {
+			t.Fatalf("Sniff = %d: not recognised", s)
+		}
+		var recs []*parsers.Record
+		err := Parser{}.Parse(context.Background(), parsers.Input{Path: "servers.csv", R: strings.NewReader(head), Size: int64(len(head))}, parsers.Sink{
+			Record: func(r *parsers.Record) bool { recs = append(recs, r); return true },
+			Warn:   func(w parsers.Warning) { t.Errorf("warning %v", w) },
+		})
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("err %v, %d records", err, len(recs))
+		}
+		if r := recs[0]; r.Host != "EXFE01" || r.Fields["admindisplayversion"] != "Version 6.5 (Build 7638.2: Service Pack 2)" || r.Fields["isfrontendserver"] != "True" {
+			t.Errorf("first = %+v", r)
+		}
+	}
+}
