@@ -87,20 +87,35 @@ type Parser struct {
 // Format returns parsers.FormatEVTX.
 func (Parser) Format() parsers.Format { return parsers.FormatEVTX }
 
-// Sniff recognises the EVTX file signature "ElfFile\x00" (100) and, for a
-// chunk carved out of a file, the chunk signature "ElfChnk\x00" (90).
+// Sniff recognises the EVTX file signature "ElfFile\x00" (100), the chunk
+// signature "ElfChnk\x00" of a chunk carved out of a file (90), and that of
+// the first chunk after a file header whose signature is damaged (80).
 func (Parser) Sniff(head []byte) int {
 	switch {
 	case bytes.HasPrefix(head, fileMagic):
 		return 100
 	case bytes.HasPrefix(head, chunkMagic):
 		return 90
+	case len(head) >= fileHeaderSize+len(chunkMagic) && bytes.HasPrefix(head[fileHeaderSize:], chunkMagic):
+		return 80
 	}
 	return 0
 }
 
+// chunkAfterHeader reports whether a chunk signature follows the 4096
+// bytes where the file header belongs.
+func chunkAfterHeader(in parsers.Input) bool {
+	var sig [8]byte
+	if in.Size < fileHeaderSize+int64(len(sig)) {
+		return false
+	}
+	n, _ := in.R.ReadAt(sig[:], fileHeaderSize)
+	return n == len(sig) && bytes.Equal(sig[:], chunkMagic)
+}
+
 // Parse streams the records of an EVTX file (or of a bare chunk sequence
-// starting with "ElfChnk\x00") to sink, in file order. It returns an error,
+// starting with "ElfChnk\x00", or of the chunks after a damaged file
+// header) to sink, in file order. It returns an error,
 // naming the file and the problem, only when nothing could be read: an empty
 // or short file, a file that is not EVTX, a read error on the header (or
 // ctx's error when ctx is cancelled); damage inside the file goes to
@@ -141,6 +156,11 @@ func (p Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) 
 		base = 0
 	case hn < fileHeaderSize && bytes.HasPrefix(head[:hn], fileMagic[:min(int(hn), len(fileMagic))]):
 		return fail("short file: %d bytes, need at least %d", in.Size, fileHeaderSize)
+	case !bytes.HasPrefix(head[:hn], fileMagic) && chunkAfterHeader(in):
+		// The file header is damaged (overwritten, carved from disk) but
+		// the chunks after it are there: read them as a bare sequence.
+		base, headerBad = fileHeaderSize, true
+		warn(0, "no ElfFile signature: the file header is damaged; reading the chunks after it")
 	case !bytes.HasPrefix(head[:hn], fileMagic):
 		return fail("not an EVTX file: no ElfFile signature at offset 0")
 	default:

@@ -218,6 +218,26 @@ func TestInMemoryDamage(t *testing.T) {
 		}
 	})
 
+	t.Run("damaged file header", func(t *testing.T) {
+		// The first bytes overwritten, signature included: the chunks
+		// after the header are still read, with one warning.
+		b := slices.Clone(data)
+		clear(b[:512])
+		if got := (Parser{}).Sniff(b[:parsers.SniffSize]); got < parsers.SniffThreshold {
+			t.Errorf("Sniff = %d: not recognised", got)
+		}
+		res := parseInput(Parser{}, parsers.Input{Path: "nohdr.evtx", R: bytes.NewReader(b), Size: int64(len(b))})
+		if res.err != nil {
+			t.Fatal(res.err)
+		}
+		if got, want := recordIDs(res.recs), recordIDs(full.recs); !slices.Equal(got, want) {
+			t.Errorf("read %d records, want all %d", len(got), len(want))
+		}
+		if ws := warningsWith(res.warns, "file header is damaged"); len(ws) != 1 || ws[0].Offset != 0 || ws[0].Path != "nohdr.evtx" || len(res.warns) != 1 {
+			t.Errorf("want one damaged-header warning at offset 0, got %v", res.warns)
+		}
+	})
+
 	t.Run("checksums", func(t *testing.T) {
 		b := slices.Clone(data)
 		// Second chunk: a wrong records checksum under a valid header checksum.
