@@ -89,12 +89,37 @@ func init() { parsers.Register(Parser{}) }
 func (Parser) Format() parsers.Format { return parsers.FormatEVT }
 
 // Sniff returns 100 when head starts with an ELF_LOGFILE header (size 0x30
-// followed by the "LfLe" signature), 0 otherwise.
+// followed by the "LfLe" signature); 70 when the header is damaged but head
+// holds a whole event record (a length, "LfLe", and the same length as the
+// record's last four bytes); 0 otherwise.
 func (Parser) Sniff(head []byte) int {
 	if len(head) >= 8 && binary.LittleEndian.Uint32(head) == headerSize && bytes.Equal(head[4:8], sigRecord) {
 		return 100
 	}
+	if wholeRecordIn(head) {
+		return 70
+	}
 	return 0
+}
+
+// wholeRecordIn reports whether b holds a whole event record: a length of
+// at least the fixed part, a multiple of 4, followed by "LfLe", with the
+// same length in the record's last four bytes.
+func wholeRecordIn(b []byte) bool {
+	le := binary.LittleEndian
+	for i := 4; i+4 <= len(b); {
+		j := bytes.Index(b[i:], sigRecord)
+		if j < 0 {
+			return false
+		}
+		p := i + j - 4
+		i += j + 1
+		L := int(le.Uint32(b[p:]))
+		if L >= fixedSize && L%4 == 0 && L <= len(b)-p && int(le.Uint32(b[p+L-4:])) == L {
+			return true
+		}
+	}
+	return false
 }
 
 // ChannelFromPath guesses the event log name from a file's base name: the
@@ -150,8 +175,16 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 		current: le.Uint32(hb[24:]), oldest: le.Uint32(hb[28:]),
 		maxSize: le.Uint32(hb[32:]), flags: le.Uint32(hb[36:]), tail: le.Uint32(hb[44:]),
 	}
-	if h.size != headerSize || !bytes.Equal(hb[4:8], sigRecord) {
-		return fmt.Errorf("evt: %s: not an EVT file (no ELF_LOGFILE header)", in.Path)
+	noHeader := h.size != headerSize || !bytes.Equal(hb[4:8], sigRecord)
+	if noHeader {
+		// A damaged header (overwritten, carved from disk): the records
+		// can still be found by their signatures, if the start of the
+		// file holds one.
+		head, _ := parsers.ReadHead(in)
+		if !wholeRecordIn(head) {
+			return fmt.Errorf("evt: %s: not an EVT file (no ELF_LOGFILE header)", in.Path)
+		}
+		h = header{flags: flagDirty}
 	}
 	s := &scanner{
 		ctx:     ctx,
@@ -160,10 +193,16 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 		channel: ChannelFromPath(in.Path),
 		g:       ring{win: window{r: in.R}, end: in.Size, wrap: true},
 	}
-	if h.major != 1 || h.minor != 1 {
-		s.warn(0, "unexpected format version %d.%d (want 1.1); reading on", h.major, h.minor)
+	if noHeader {
+		s.noHeader = true
+		s.warn(0, "no event log header (ELF_LOGFILE) at the start of the file: it is damaged; recovering records by scanning")
 	}
-	if h.tail != headerSize {
+	if h.major != 1 || h.minor != 1 {
+		if !noHeader {
+			s.warn(0, "unexpected format version %d.%d (want 1.1); reading on", h.major, h.minor)
+		}
+	}
+	if h.tail != headerSize && !noHeader {
 		s.warn(44, "header's trailing size copy is 0x%x, not 0x30", h.tail)
 	}
 	// A file shorter than its header says, whose header points past its end,
@@ -198,6 +237,7 @@ type scanner struct {
 
 	stopped    bool // the sink asked to stop, or ctx was cancelled
 	recovering bool // offsets came from a scan: skip stale record copies
+	noHeader   bool // the file header is damaged (already reported)
 	emitted    bool
 	lastNum    uint32
 	stale      int
@@ -240,6 +280,8 @@ func (s *scanner) run(h header) {
 			return
 		}
 		switch {
+		case s.noHeader:
+			// already reported
 		case eof >= 0 && dirty:
 			s.warn(eof, "file is dirty (not closed cleanly) and its header is stale (end-of-file record at 0x%x, not 0x%x); reading from the end-of-file record", eof, h.end)
 		case eof >= 0:

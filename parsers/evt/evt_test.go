@@ -238,6 +238,51 @@ func TestParseWrittenFiles(t *testing.T) {
 	}
 }
 
+// TestParseDamagedHeader reads files whose 48-byte header was overwritten
+// (zeroed, or garbage): the records are found by their signatures, with one
+// warning that names the damage.
+func TestParseDamagedHeader(t *testing.T) {
+	events := sampleEvents(40)
+	split := splitSize(t, events, evtwriter.Options{})
+	for _, c := range []struct {
+		name string
+		opt  evtwriter.Options
+		fill byte
+	}{
+		{"zeroed", evtwriter.Options{}, 0},
+		{"garbage", evtwriter.Options{MaxSize: 32 << 10}, 0xAB},
+		{"wrapped, zeroed", evtwriter.Options{MaxSize: split}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b, lay, err := evtwriter.Build(events, c.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range headerSize {
+				b[i] = c.fill
+			}
+			if got := (Parser{}).Sniff(b[:min(len(b), parsers.SniffSize)]); got < parsers.SniffThreshold {
+				t.Errorf("Sniff = %d: not recognised", got)
+			}
+			const path = "AppEvent.Evt"
+			res := parseBytes(t, path, b)
+			if res.err != nil {
+				t.Fatal(res.err)
+			}
+			compareRecords(t, res.recs, wantLayout(path, events, lay))
+			checkWarnings(t, path, res.warns, "no event log header (ELF_LOGFILE) at the start of the file: it is damaged")
+		})
+	}
+	// Without a header and without a whole record it is not an EVT file.
+	b := bytes.Repeat([]byte("LfLe not a record "), 300)
+	if got := (Parser{}).Sniff(b); got != 0 {
+		t.Errorf("Sniff(text with LfLe) = %d", got)
+	}
+	if res := parseBytes(t, "x.evt", b); res.err == nil || len(res.recs) != 0 {
+		t.Errorf("text with LfLe: err %v, %d records", res.err, len(res.recs))
+	}
+}
+
 func TestParseWrappedSplitRecord(t *testing.T) {
 	events := sampleEvents(40)
 	size := splitSize(t, events, evtwriter.Options{})
@@ -526,7 +571,8 @@ func TestSniff(t *testing.T) {
 		{"evt", b, 100},
 		{"header only", b[:8], 100},
 		{"too short", b[:7], 0},
-		{"wrong size", append([]byte{0x31}, b[1:]...), 0},
+		{"wrong size, no record", append([]byte{0x31}, b[1:8]...), 0},
+		{"damaged header, whole records after it", append([]byte{0x31}, b[1:]...), 70},
 		{"evtx", []byte("ElfFile\x00\x00\x00\x00\x00"), 0},
 		{"text", []byte("Event Type:\tError\r\n"), 0},
 		{"empty", nil, 0},

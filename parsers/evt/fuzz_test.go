@@ -87,12 +87,18 @@ func checkParseInvariants(t *testing.T, b []byte) {
 			}
 		},
 	})
-	if len(b) >= 0x30 && bytes.Equal(b[4:8], []byte("LfLe")) && b[0] == 0x30 && b[1] == 0 && b[2] == 0 && b[3] == 0 {
+	switch {
+	case len(b) >= 0x30 && bytes.Equal(b[4:8], []byte("LfLe")) && b[0] == 0x30 && b[1] == 0 && b[2] == 0 && b[3] == 0:
 		if err != nil {
 			t.Fatalf("EVT header but error %v", err)
 		}
-	} else if err == nil {
-		t.Fatal("no EVT header but no error")
+	case len(b) >= 0x30 && wholeRecordIn(b[:min(len(b), parsers.SniffSize)]):
+		// A damaged header: records are recovered by scanning.
+		if err != nil {
+			t.Fatalf("damaged header, a whole record in the head, but error %v", err)
+		}
+	case err == nil:
+		t.Fatal("no EVT header and no record but no error")
 	}
 	if max := (len(b)-0x30)/0x38 + 1; n > max {
 		t.Fatalf("%d records from %d bytes (at most %d fit)", n, len(b), max)
