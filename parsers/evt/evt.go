@@ -197,10 +197,8 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 		s.noHeader = true
 		s.warn(0, "no event log header (ELF_LOGFILE) at the start of the file: it is damaged; recovering records by scanning")
 	}
-	if h.major != 1 || h.minor != 1 {
-		if !noHeader {
-			s.warn(0, "unexpected format version %d.%d (want 1.1); reading on", h.major, h.minor)
-		}
+	if !noHeader && (h.major != 1 || h.minor != 1) {
+		s.warn(0, "unexpected format version %d.%d (want 1.1); reading on", h.major, h.minor)
 	}
 	if h.tail != headerSize && !noHeader {
 		s.warn(44, "header's trailing size copy is 0x%x, not 0x30", h.tail)
