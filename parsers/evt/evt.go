@@ -20,7 +20,10 @@
 //     fields lie inside it, and the walk resynchronises on the next valid
 //     record when it has to;
 //   - a file cut short (the header points past its end) yields the part of
-//     its last record that is present.
+//     its last record that is present;
+//   - a file whose header is damaged (no ELF_LOGFILE signature) but which
+//     holds a whole record in its first 8 KiB is read by scanning, as a
+//     dirty file without an end-of-file record.
 //
 // Each record becomes a parsers.Record: RecordID is the record number, Time
 // the generated time (UTC), EventID the low 16 bits of the stored
