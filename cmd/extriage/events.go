@@ -46,7 +46,7 @@ logs whose stamps carry no zone or no date say so in time_quality.`,
 	f.add(c)
 	c.Flags().StringVarP(&f.format, "format", "f", "jsonl", "output format: jsonl, csv or table")
 	c.Flags().StringSliceVar(&f.providers, "provider", nil, "only records of these providers (event sources), case-insensitive")
-	c.Flags().StringSliceVar(&f.ids, "id", nil, "only these event IDs")
+	c.Flags().StringSliceVar(&f.ids, "id", nil, "only these event IDs (1025, or a full classic identifier such as 0xC0000401)")
 	c.Flags().StringSliceVar(&f.levels, "level", nil, "only these levels: critical, error, warning, information, verbose, audit_success, audit_failure")
 	c.Flags().StringSliceVar(&f.hosts, "host", nil, "only records of these hosts, case-insensitive")
 	return c
@@ -64,11 +64,11 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 	}
 	ids := map[uint32]bool{}
 	for _, s := range f.ids {
-		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)
+		n, err := parseEventID(s)
 		if err != nil {
 			return usageError("--id: %q is not an event ID", s)
 		}
-		ids[uint32(n)] = true
+		ids[n] = true
 	}
 	levels := map[parsers.Level]bool{}
 	for _, s := range f.levels {
@@ -114,7 +114,7 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 		if len(f.providers) > 0 && !containsFold(f.providers, r.Provider) {
 			return nil
 		}
-		if len(ids) > 0 && !ids[r.EventID] {
+		if len(ids) > 0 && !ids[r.EventID] && !ids[uint32(r.Qualifiers)<<16|r.EventID] {
 			return nil
 		}
 		if len(levels) > 0 && !levels[r.Level] {
@@ -145,6 +145,20 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 		return &exitError{exitUsage, fmt.Errorf("--strict: %d input problem(s), see the warnings", nwarn)}
 	}
 	return nil
+}
+
+// parseEventID reads an --id value: the event ID as Event Viewer shows it
+// (1025), or a classic source's full 32-bit identifier with its qualifiers,
+// in decimal or 0x hexadecimal (3221226497, 0xC0000401), as .evt dumps and
+// Log Parser print it; a full identifier matches only that event.
+func parseEventID(s string) (uint32, error) {
+	s = strings.TrimSpace(s)
+	base := 10
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s, base = s[2:], 16
+	}
+	n, err := strconv.ParseUint(s, base, 32)
+	return uint32(n), err
 }
 
 func containsFold(list []string, s string) bool {

@@ -328,6 +328,19 @@ func TestEventsJSONL(t *testing.T) {
 	if _, ok := e["record"]; !ok {
 		t.Error("no record number")
 	}
+	// The full classic identifier (qualifiers 0xC000) finds the same event;
+	// other qualifiers do not.
+	for _, id := range []string{"0xC0000401", "3221226497"} {
+		if out, errs, code := extriage(t, "events", "--id", id, demo); code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"event_id":1025`) {
+			t.Errorf("--id %s: exit %d, %q, %s", id, code, out, errs)
+		}
+	}
+	if out, _, _ := extriage(t, "events", "--id", "0x40000401", demo); strings.TrimSpace(out) != "" {
+		t.Errorf("--id 0x40000401 matched: %s", out)
+	}
+	if _, errs, code := extriage(t, "events", "--id", "0xZZ", demo); code != 2 || !strings.Contains(errs, "not an event ID") {
+		t.Errorf("--id 0xZZ: exit %d, %s", code, errs)
+	}
 	out, _, _ = extriage(t, "events", "--format", "csv", demo+"/EXCLNODE1/KB912442.log")
 	if !strings.HasPrefix(out, "path,format,record,line,time") || !strings.Contains(out, "FileInUse:: Added to Filelist") {
 		t.Errorf("csv = %s", out)
