@@ -26,10 +26,14 @@ type labels struct {
 	StatusFailed, Warnings, None, Legend, HollowNote, Contents, Value string
 	Values, Placed, VerdictHead, ClockTitle, ClockNote, ClockList     string
 	EventLegend                                                       string
-	Sev                                                               [4]string // info, warning, error, critical
-	Verdict                                                           [5]string // none, info, warning, error, critical
-	TimeQ                                                             map[parsers.TimeQuality]string
-	CSV                                                               []string
+	// BreakTitle says what a break in the timeline's axis skips (%s: how
+	// long), BreakNote explains the breaks, and Day, Hour, Minute are the
+	// units of such durations.
+	BreakTitle, BreakNote, Day, Hour, Minute string
+	Sev                                      [4]string // info, warning, error, critical
+	Verdict                                  [5]string // none, info, warning, error, critical
+	TimeQ                                    map[parsers.TimeQuality]string
+	CSV                                      []string
 }
 
 var labelSets = map[detectors.Lang]*labels{
@@ -87,6 +91,11 @@ var labelSets = map[detectors.Lang]*labels{
 		ClockNote:          "These logs state only the time of day, so this drawing orders their evidence by clock time; marks may lie on different days and are not comparable with the dated timeline above.",
 		ClockList:          "Evidence by time of day",
 		EventLegend:        "run or key event",
+		BreakTitle:         "Break in the axis: %s with nothing to show are left out",
+		BreakNote:          "Where nothing happens for long the axis is broken (//) and each stretch is drawn to its own scale; the time a break skips is written under it.",
+		Day:                "d",
+		Hour:               "h",
+		Minute:             "min",
 		Sev:                [4]string{"Info", "Warning", "Error", "Critical"},
 		Verdict:            [5]string{"No known failure", "Information only", "Warnings", "Failed", "Failed (critical)"},
 		TimeQ: map[parsers.TimeQuality]string{
@@ -152,6 +161,11 @@ var labelSets = map[detectors.Lang]*labels{
 		ClockNote:          "Te dzienniki podają tylko godzinę, więc ten rysunek porządkuje ich dowody według zegara; znaczniki mogą pochodzić z różnych dni i nie można ich porównywać z osią czasu powyżej.",
 		ClockList:          "Dowody według godziny",
 		EventLegend:        "przebieg lub ważne zdarzenie",
+		BreakTitle:         "Przerwa w osi: pominięto %s bez zdarzeń",
+		BreakNote:          "Gdzie przez dłuższy czas nic się nie dzieje, oś jest przerwana (//), a każdy odcinek ma własną skalę; pod przerwą podano, ile czasu pomija.",
+		Day:                "d",
+		Hour:               "godz.",
+		Minute:             "min",
 		Sev:                [4]string{"Informacja", "Ostrzeżenie", "Błąd", "Krytyczny"},
 		Verdict:            [5]string{"Brak znanych błędów", "Tylko informacje", "Ostrzeżenia", "Niepowodzenie", "Niepowodzenie (krytyczne)"},
 		TimeQ: map[parsers.TimeQuality]string{
@@ -262,6 +276,25 @@ func (t *labels) timeText(e detectors.Evidence) string {
 		return e.Time.UTC().Format("2006-01-02 15:04:05") + " (" + t.TimeQ[parsers.TimeNoZone] + ")"
 	}
 	return e.Time.UTC().Format("2006-01-02 15:04:05") + " UTC"
+}
+
+// duration writes how long a break in the timeline skips, short enough to
+// fit under it: the largest unit, and the next one too while the first is
+// below ten ("45 min", "3 h 20 min", "12 h", "1 d 7 h", "12 d").
+func (t *labels) duration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days >= 10 || days > 0 && hours == 0:
+		return fmt.Sprintf("%d %s", days, t.Day)
+	case days > 0:
+		return fmt.Sprintf("%d %s %d %s", days, t.Day, hours, t.Hour)
+	case hours >= 10 || hours > 0 && mins == 0:
+		return fmt.Sprintf("%d %s", hours, t.Hour)
+	case hours > 0:
+		return fmt.Sprintf("%d %s %d %s", hours, t.Hour, mins, t.Minute)
+	}
+	return fmt.Sprintf("%d %s", mins, t.Minute)
 }
 
 // placeable reports whether evidence can go on an absolute time axis: it
