@@ -239,6 +239,16 @@ func TestHTMLContent(t *testing.T) {
 			}
 		}
 	}
+	// The server inventory: one row per server with its product, build,
+	// level, role, cluster membership and Windows version.
+	inv := regexp.MustCompile(`(?s)<table class="inventory">.*?</table>`).FindString(string(render(t, "html", sampleReport(detectors.English))))
+	for _, want := range []string{"<th>Operating system</th>",
+		"<td>Exchange Server 2003</td><td>6.5.7226.0</td><td>SP1</td><td>back-end</td><td>node</td><td>Windows Server 2003 Service Pack 1 (5.2.3790)</td>",
+		"<td>6.5.7638.1</td><td>SP2</td><td>front-end</td><td>–</td><td>–</td>"} {
+		if !strings.Contains(inv, want) {
+			t.Errorf("server inventory lacks %q:\n%s", want, inv)
+		}
+	}
 	// Polish labels, and the severities in Polish.
 	pl := string(render(t, "html", sampleReport(detectors.Polish)))
 	for _, want := range []string{"Ocena każdego serwera", "Oś czasu", "Pliki wejściowe", "Krytyczny", "Zalecenie", "Niepowodzenie (krytyczne)"} {
@@ -309,6 +319,12 @@ func TestMarkdown(t *testing.T) {
 	}
 	if got := len(tables[0]) - 1; got != 3 {
 		t.Errorf("verdict table has %d rows, want 3 servers", got)
+	}
+	// The server inventory has every column of the hosts, the OS too.
+	last := func(row []string) string { return strings.TrimSpace(row[len(row)-1]) }
+	if srv := tables[1]; len(srv) != 4 || last(srv[0]) != "Operating system" || strings.TrimSpace(srv[2][0]) != "EXCLNODE2" ||
+		last(srv[2]) != "Windows Server 2003 Service Pack 1 (5.2.3790)" || last(srv[1]) != "–" {
+		t.Errorf("server table %q", srv)
 	}
 	for i, f := range orderedFindings(r) {
 		head := fmt.Sprintf("### F%d · %s · %s", i+1, labelsFor("en").sevLabel(f.Severity), mdText(f.Title))

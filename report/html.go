@@ -64,6 +64,7 @@ type htmlServer struct {
 	Name, Anchor, Verdict, Class         string
 	Bundles                              string
 	Product, Build, Level, Role, Cluster string
+	OS                                   string
 	Counts                               []htmlCount
 	Findings                             []htmlRef
 }
@@ -142,7 +143,7 @@ func newHTMLView(r *Report) *htmlView {
 		}
 		hs := htmlServer{Name: name, Anchor: fmt.Sprintf("s-%d", i+1), Verdict: t.Verdict[s.Worst],
 			Class: verdictClasses[s.Worst], Product: oneLine(s.Host.Product), Build: oneLine(s.Host.Build),
-			Level: oneLine(s.Host.Level), Role: oneLine(s.Host.Role), Cluster: oneLine(s.Host.Cluster)}
+			Level: oneLine(s.Host.Level), Role: oneLine(s.Host.Role), Cluster: oneLine(s.Host.Cluster), OS: oneLine(s.Host.OS)}
 		if s.Host.Cluster == "node" {
 			hs.Cluster = t.ClusterNode
 		}

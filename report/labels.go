@@ -20,6 +20,7 @@ type labels struct {
 	Title, Generated, Version, Summary, NoFindings                    string
 	Verdicts, Servers, Server, Bundle, Product, Build, Level, Role    string
 	Cluster, ClusterNode, NoServer, Findings, Rule, Count, Evidence   string
+	OS                                                                string // the operating system column
 	Remedy, KB, More, Location, Time, Timeline, TimelineNote          string
 	TimelineZone, TimelineUTC, NotPlaced, NoTimes, Inputs, File       string
 	Format, Size, Records, Status, StatusRead, StatusUnrecognised     string
@@ -52,6 +53,7 @@ var labelSets = map[detectors.Lang]*labels{
 		Level:              "SP / CU",
 		Role:               "Role",
 		Cluster:            "Cluster",
+		OS:                 "Operating system",
 		ClusterNode:        "node",
 		NoServer:           "(no server named)",
 		Findings:           "Findings",
@@ -122,6 +124,7 @@ var labelSets = map[detectors.Lang]*labels{
 		Level:              "SP / CU",
 		Role:               "Rola",
 		Cluster:            "Klaster",
+		OS:                 "System operacyjny",
 		ClusterNode:        "węzeł",
 		NoServer:           "(serwer nieznany)",
 		Findings:           "Wyniki",

@@ -62,15 +62,15 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 		b.WriteString("\n")
 
 		p("## %s\n\n", mdText(t.Servers))
-		mdRow(b, t.Server, t.Bundle, t.Product, t.Build, t.Level, t.Role, t.Cluster)
-		mdAlign(b, "---", "---", "---", "---", "---", "---", "---")
+		mdRow(b, t.Server, t.Bundle, t.Product, t.Build, t.Level, t.Role, t.Cluster, t.OS)
+		mdAlign(b, "---", "---", "---", "---", "---", "---", "---", "---")
 		for _, s := range srvs {
 			cluster := s.Host.Cluster
 			if cluster == "node" {
 				cluster = t.ClusterNode
 			}
 			mdRow(b, serverName(s.Name, t), dash(strings.Join(s.Bundles, ", ")), dash(s.Host.Product),
-				dash(s.Host.Build), dash(s.Host.Level), dash(s.Host.Role), dash(cluster))
+				dash(s.Host.Build), dash(s.Host.Level), dash(s.Host.Role), dash(cluster), dash(s.Host.OS))
 		}
 		b.WriteString("\n")
 	}
