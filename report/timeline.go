@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/parsers"
@@ -65,6 +66,7 @@ type tlDrawing struct {
 	Marks          []tlMark
 	Events         []tlMark
 	Labels         []tlLabel
+	EventLabels    []tlLabel // the names of key events, under their diamonds
 	Breaks         []tlBreak
 }
 
@@ -337,7 +339,8 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 		d.Spans = append(d.Spans, tlSpan{X: fnum(xa), Y: strconv.Itoa(mid(k.lane) - 4), W: fnum(xb - xa),
 			Title: name + ": " + s.a.Format(format) + " – " + s.b.Format(format)})
 	}
-	for _, e := range entries {
+	runAt := map[int]int{} // entry index -> index in d.Runs
+	for i, e := range entries {
 		if e.Num != 0 || e.end.IsZero() {
 			continue
 		}
@@ -346,6 +349,7 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 			xb = xa + 4
 		}
 		y := mid(laneOf[e.Server]) + 8
+		runAt[i] = len(d.Runs)
 		d.Runs = append(d.Runs, tlRun{X: fnum(xa), Y: strconv.Itoa(y), W: fnum(xb - xa),
 			TextX: fnum(xa), TextY: strconv.Itoa(y + 16), Label: Shorten(e.Title, tlMaxRun),
 			Title: e.Title + " · " + e.When + " · " + e.Location})
@@ -353,18 +357,44 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 
 	// Marks, and one label per finding and lane: above the mark, or below
 	// it when that place is taken; when both are, beside the nearer of the
-	// two labels already there, so that no two labels overlap.
+	// two labels already there, so that no two labels overlap. Runs and
+	// events are named in the row below, from their start rightwards.
 	type laneState struct{ above, below float64 } // the right edges of the last labels
 	state := map[int]*laneState{}
 	labelled := map[[2]int]bool{}
-	for _, p := range entries {
+	for i, p := range entries {
 		lane := laneOf[p.Server]
 		mx, my := x(p.t), mid(lane)
+		st := state[lane]
+		if st == nil {
+			st = &laneState{above: math.Inf(-1), below: math.Inf(-1)}
+			state[lane] = st
+		}
 		if p.Num == 0 {
-			if p.end.IsZero() {
-				d.Events = append(d.Events, tlMark{X: fnum(mx), Y: strconv.Itoa(my), Class: "event",
-					BX: fnum(mx - 4.5), BY: fnum(float64(my) - 4.5),
-					Title: p.When + " · " + p.Title + " · " + p.Location})
+			text := Shorten(p.Title, tlMaxRun)
+			w := eventLabelWidth(text)
+			lx := max(mx-4, st.below+labelGap)
+			if lx+w > tlWidth-4 { // keep it inside the drawing: end it at the mark
+				lx = max(min(lx, mx+4-w), st.below+labelGap)
+			}
+			// A name with no room left is not drawn; its tooltip and the
+			// list under the drawing still give it.
+			fits := lx+w <= tlWidth
+			if fits {
+				st.below = lx + w
+			}
+			if r, ok := runAt[i]; ok {
+				d.Runs[r].TextX = fnum(lx)
+				if !fits {
+					d.Runs[r].Label = ""
+				}
+				continue
+			}
+			d.Events = append(d.Events, tlMark{X: fnum(mx), Y: strconv.Itoa(my), Class: "event",
+				BX: fnum(mx - 4.5), BY: fnum(float64(my) - 4.5),
+				Title: p.When + " · " + p.Title + " · " + p.Location})
+			if fits {
+				d.EventLabels = append(d.EventLabels, tlLabel{X: fnum(lx), Y: strconv.Itoa(my + 24), Text: text})
 			}
 			continue
 		}
@@ -376,11 +406,6 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 			continue
 		}
 		labelled[k] = true
-		st := state[lane]
-		if st == nil {
-			st = &laneState{above: math.Inf(-1), below: math.Inf(-1)}
-			state[lane] = st
-		}
 		text := fmt.Sprintf("F%d", p.Num)
 		half := labelWidth(text) / 2
 		// The centre each row allows: the mark's x, or just right of the
@@ -404,6 +429,10 @@ const labelGap = 3.0
 // labelWidth is about how wide a finding label ("F12") is drawn, in the
 // drawing's units (11px bold digits).
 func labelWidth(s string) float64 { return 7.5*float64(len(s)) + 2 }
+
+// eventLabelWidth is about how wide the name of a run or event is drawn
+// (10px text; generous, so that names never run into each other).
+func eventLabelWidth(s string) float64 { return 6 * float64(utf8.RuneCountInString(s)) }
 
 // sevClass is the CSS class of a severity.
 func sevClass(s detectors.Severity) string {

@@ -132,7 +132,15 @@ func TestTimelineLabels(t *testing.T) {
 	// and one far away, so that the twelve crowd within a pixel or two
 	fs = append(fs, detectors.Finding{Rule: "early", Host: "H", Severity: detectors.Error,
 		Evidence: []detectors.Evidence{{Path: "a.evtx", Record: 99, Time: utc(22, 0, 0)}}})
-	tl := buildTimeline(fs, nil, labelsFor(detectors.English))
+	// a hotfix run that starts with them, and one just before, whose
+	// names go under the marks
+	evs := []TimelineEvent{
+		{Host: "H", Label: "KB912442 (failed)", Start: detectors.Evidence{Path: "kb.log", Line: 1, Time: utc(23, 2, 39)}},
+		{Host: "H", Label: "Exchange services stopped", Start: detectors.Evidence{Path: "s.evtx", Record: 5, Time: utc(23, 2, 38)}},
+		// at the right end, where there is no room left for its name
+		{Host: "H", Label: "Update.exe gave up (0x643)", Start: detectors.Evidence{Path: "kb.log", Line: 14, Time: utc(23, 2, 52)}},
+	}
+	tl := buildTimeline(fs, evs, labelsFor(detectors.English))
 	ls := tl.Dated.Labels
 	if len(ls) != len(fs) {
 		t.Fatalf("%d labels, want %d", len(ls), len(fs))
@@ -152,6 +160,37 @@ func TestTimelineLabels(t *testing.T) {
 	for _, l := range ls {
 		if x := xOf(t, l.X); x > tlWidth {
 			t.Errorf("label %s at %v lies outside the drawing", l.Text, x)
+		}
+	}
+	// The events' names: inside the drawing, clear of each other and of
+	// the finding labels in the row below the marks.
+	el := tl.Dated.EventLabels
+	if len(el) != 2 || len(tl.Dated.Events) != 3 {
+		t.Fatalf("%d event labels of %d events, want 2 of 3 (no room for the last)", len(el), len(tl.Dated.Events))
+	}
+	type span struct {
+		a, b float64
+		what string
+	}
+	var below []span
+	for _, l := range el {
+		a := xOf(t, l.X)
+		below = append(below, span{a, a + eventLabelWidth(l.Text), l.Text})
+		if a < 0 || a+eventLabelWidth(l.Text) > tlWidth {
+			t.Errorf("event label %q at %v runs out of the drawing", l.Text, a)
+		}
+	}
+	for _, l := range ls {
+		if l.Y != el[0].Y && xOf(t, l.Y) > xOf(t, tl.Dated.Marks[0].Y) {
+			c, h := xOf(t, l.X), labelWidth(l.Text)/2
+			below = append(below, span{c - h, c + h, l.Text})
+		}
+	}
+	for i := range below {
+		for j := i + 1; j < len(below); j++ {
+			if p, q := below[i], below[j]; p.a < q.b && q.a < p.b {
+				t.Errorf("labels %q [%.0f,%.0f] and %q [%.0f,%.0f] overlap under the marks", p.what, p.a, p.b, q.what, q.a, q.b)
+			}
 		}
 	}
 }
