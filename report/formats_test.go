@@ -249,6 +249,23 @@ func TestHTMLContent(t *testing.T) {
 			t.Errorf("server inventory lacks %q:\n%s", want, inv)
 		}
 	}
+	// An input read only in part (a damaged chunk) stands out as a
+	// warning in the inventory, with its count; one read whole does not.
+	for _, lang := range []detectors.Lang{detectors.English, detectors.Polish} {
+		html := string(render(t, "html", sampleReport(lang)))
+		md := string(render(t, "markdown", sampleReport(lang)))
+		warned := fmt.Sprintf(labelsFor(lang).StatusWarned, 1)
+		if !strings.Contains(html, `<tr class="sev-warning"><td class="path">contoso-case/EXCLNODE2/System.evtx</td>`) ||
+			!strings.Contains(html, `<td class="status">`+htmlText(warned)+`<ul class="warn"><li>chunk 3 at offset 0x31000`) {
+			t.Errorf("%s: html: the partly read System.evtx is not marked %q", lang, warned)
+		}
+		if !strings.Contains(html, `<tr class=""><td class="path">contoso-case/EXCLNODE1/KB912442.log</td>`) {
+			t.Errorf("%s: html: a file read whole is marked", lang)
+		}
+		if !strings.Contains(md, "| "+mdCell(warned)+"<br>chunk 3 at offset 0x31000") {
+			t.Errorf("%s: markdown: the partly read System.evtx is not marked %q", lang, warned)
+		}
+	}
 	// Polish labels, and the severities in Polish.
 	pl := string(render(t, "html", sampleReport(detectors.Polish)))
 	for _, want := range []string{"Ocena każdego serwera", "Oś czasu", "Pliki wejściowe", "Krytyczny", "Zalecenie", "Niepowodzenie (krytyczne)"} {

@@ -201,11 +201,11 @@ func newHTMLView(r *Report) *htmlView {
 	for _, in := range r.Inputs {
 		hi := htmlInput{Path: oneLine(in.Path), Format: oneLine(string(in.Format)), Host: oneLine(in.Host),
 			Bundle: oneLine(in.Bundle), SHA: oneLine(in.SHA256), Bytes: in.Bytes, Records: in.Records,
-			Status: t.inputStatus(in.Unrecognised, in.Failed)}
+			Status: t.inputStatus(in.Unrecognised, in.Failed, len(in.Warnings))}
 		switch {
 		case in.Failed:
 			hi.Class = "sev-error"
-		case in.Unrecognised:
+		case in.Unrecognised, len(in.Warnings) > 0:
 			hi.Class = "sev-warning"
 		}
 		for _, w := range in.Warnings {

@@ -25,6 +25,7 @@ type labels struct {
 	TimelineZone, TimelineUTC, NotPlaced, NoTimes, Inputs, File       string
 	Format, Size, Records, Status, StatusRead, StatusUnrecognised     string
 	StatusFailed, Warnings, None, Legend, HollowNote, Contents, Value string
+	StatusWarned                                                      string // read, with %d warnings
 	Values, Placed, VerdictHead, ClockTitle, ClockNote, ClockList     string
 	EventLegend                                                       string
 	// BreakTitle says what a break in the timeline's axis skips (%s: how
@@ -80,6 +81,7 @@ var labelSets = map[detectors.Lang]*labels{
 		StatusRead:         "read",
 		StatusUnrecognised: "not recognised, skipped",
 		StatusFailed:       "could not be read",
+		StatusWarned:       "read, with warnings (%d)",
 		Warnings:           "Warnings",
 		None:               "none",
 		Legend:             "Legend",
@@ -151,6 +153,7 @@ var labelSets = map[detectors.Lang]*labels{
 		StatusRead:         "odczytany",
 		StatusUnrecognised: "nierozpoznany, pominięty",
 		StatusFailed:       "nie do odczytania",
+		StatusWarned:       "odczytany, z ostrzeżeniami (%d)",
 		Warnings:           "Ostrzeżenia",
 		None:               "brak",
 		Legend:             "Legenda",
@@ -401,13 +404,16 @@ func (t *labels) summary(r *Report) string {
 	return fmt.Sprintf(t.Summary, len(r.Findings), len(hosts), read, len(r.Inputs))
 }
 
-// inputStatus names what happened to an input.
-func (t *labels) inputStatus(unrecognised, failed bool) string {
+// inputStatus names what happened to an input: read, read only in part
+// (it has warnings: a truncated or damaged file), skipped, or unreadable.
+func (t *labels) inputStatus(unrecognised, failed bool, warnings int) string {
 	switch {
 	case failed:
 		return t.StatusFailed
 	case unrecognised:
 		return t.StatusUnrecognised
+	case warnings > 0:
+		return fmt.Sprintf(t.StatusWarned, warnings)
 	}
 	return t.StatusRead
 }

@@ -138,7 +138,7 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 		mdRow(b, t.File, t.Format, t.Server, t.Size, t.Records, "SHA-256", t.Status)
 		mdAlign(b, "---", "---", "---", "--:", "--:", "---", "---")
 		for _, in := range r.Inputs {
-			status := t.inputStatus(in.Unrecognised, in.Failed)
+			status := t.inputStatus(in.Unrecognised, in.Failed, len(in.Warnings))
 			if len(in.Warnings) > 0 {
 				status += "\n" + strings.Join(in.Warnings, "\n")
 			}
