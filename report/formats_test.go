@@ -13,6 +13,7 @@ import (
 
 	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/scan"
 )
 
 func TestCaseFormatsRegistered(t *testing.T) {
@@ -891,5 +892,40 @@ func TestGeneratedTime(t *testing.T) {
 	zero := &Report{Tool: "extriage"}
 	if strings.Contains(string(render(t, "json", zero)), `"generated"`) {
 		t.Error(`json: "generated" written when no time was set`)
+	}
+}
+
+// TestSummaryGrammar: the summary line and the "more records" note agree
+// with their numbers, in English and in Polish (na 1 serwerze, z 1 pliku
+// wejściowego, 1 kolejnego rekordu).
+func TestSummaryGrammar(t *testing.T) {
+	one := &Report{Inputs: []scan.InputInfo{{Path: "a.log"}},
+		Findings: []detectors.Finding{{Rule: "r", Title: "T", Host: "H", Severity: detectors.Error, Count: 2,
+			Evidence: []detectors.Evidence{{Path: "a.log", Line: 1, Text: "x"}}}}}
+	five := sampleReport(detectors.English)
+	five.Findings = five.Findings[:5]
+	five.Findings[0].Count = 4
+	for _, tt := range []struct {
+		lang      detectors.Lang
+		r         *Report
+		sum, more string
+	}{
+		{detectors.English, one, "1 finding on 1 server; 1 of 1 input file read.", "1 more matching record not shown."},
+		{detectors.Polish, one, "Wyniki: 1 na 1 serwerze; odczytano 1 z 1 pliku wejściowego.", "Nie pokazano 1 kolejnego pasującego rekordu."},
+		{detectors.English, five, "5 findings on 2 servers; 5 of 6 input files read.", "3 more matching records not shown."},
+		{detectors.Polish, five, "Wyniki: 5 na 2 serwerach; odczytano 5 z 6 plików wejściowych.", "Nie pokazano 3 kolejnych pasujących rekordów."},
+	} {
+		r := *tt.r
+		r.Lang = tt.lang
+		html := string(render(t, "html", &r))
+		md := string(render(t, "markdown", &r))
+		for _, want := range []string{tt.sum, tt.more} {
+			if !strings.Contains(html, htmlText(want)) {
+				t.Errorf("%s html: no %q", tt.lang, want)
+			}
+			if !strings.Contains(md, mdText(want)) {
+				t.Errorf("%s markdown: no %q", tt.lang, want)
+			}
+		}
 	}
 }

@@ -187,7 +187,7 @@ func newHTMLView(r *Report) *htmlView {
 				Time: t.timeText(e), Segs: markTokens(CleanText(e.Text), f)})
 		}
 		if more := f.Count - len(f.Evidence); more > 0 {
-			hf.More = fmt.Sprintf(t.More, more)
+			hf.More = t.more(more)
 		}
 		if n := len(v.Groups); n == 0 || v.Groups[n-1].Class != hf.Class {
 			v.Groups = append(v.Groups, htmlGroup{Label: hf.Severity, Class: hf.Class})

@@ -21,7 +21,7 @@ type labels struct {
 	Verdicts, Servers, Server, Bundle, Product, Build, Level, Role    string
 	Cluster, ClusterNode, NoServer, Findings, Rule, Count, Evidence   string
 	OS                                                                string // the operating system column
-	Remedy, KB, More, Location, Time, Timeline, TimelineNote          string
+	Remedy, KB, Location, Time, Timeline, TimelineNote                string
 	TimelineZone, TimelineUTC, NotPlaced, NoTimes, Inputs, File       string
 	Format, Size, Records, Status, StatusRead, StatusUnrecognised     string
 	StatusFailed, Warnings, None, Legend, HollowNote, Contents, Value string
@@ -32,10 +32,16 @@ type labels struct {
 	// long), BreakNote explains the breaks, and Day, Hour, Minute are the
 	// units of such durations.
 	BreakTitle, BreakNote, Day, Hour, Minute string
-	Sev                                      [4]string // info, warning, error, critical
-	Verdict                                  [5]string // none, info, warning, error, critical
-	TimeQ                                    map[parsers.TimeQuality]string
-	CSV                                      []string
+	// Summary is the line under the title: %[1]d findings (noun %[2]s) on
+	// %[3]d servers (%[4]s); %[5]d of %[6]d input files (%[7]s) read. The
+	// nouns come from FindingN, ServerN and FileN, each [one, other], and
+	// MoreN is "N more matching records not shown" in the same two forms:
+	// for English and Polish the count 1 is the only one that differs.
+	FindingN, ServerN, FileN, MoreN [2]string
+	Sev                             [4]string // info, warning, error, critical
+	Verdict                         [5]string // none, info, warning, error, critical
+	TimeQ                           map[parsers.TimeQuality]string
+	CSV                             []string
 }
 
 var labelSets = map[detectors.Lang]*labels{
@@ -43,7 +49,11 @@ var labelSets = map[detectors.Lang]*labels{
 		Title:              "Exchange update triage report",
 		Generated:          "Generated",
 		Version:            "extriage version",
-		Summary:            "%d finding(s) on %d server(s); %d of %d input file(s) read.",
+		Summary:            "%[1]d %[2]s on %[3]d %[4]s; %[5]d of %[6]d %[7]s read.",
+		FindingN:           [2]string{"finding", "findings"},
+		ServerN:            [2]string{"server", "servers"},
+		FileN:              [2]string{"input file", "input files"},
+		MoreN:              [2]string{"%d more matching record not shown.", "%d more matching records not shown."},
 		NoFindings:         "No known failure signature was found in these logs.",
 		Verdicts:           "Verdict per server",
 		Servers:            "Servers",
@@ -63,7 +73,6 @@ var labelSets = map[detectors.Lang]*labels{
 		Evidence:           "Evidence",
 		Remedy:             "Remedy",
 		KB:                 "KB articles",
-		More:               "%d more matching record(s) not shown.",
 		Location:           "Location",
 		Time:               "Time",
 		Timeline:           "Timeline",
@@ -115,7 +124,11 @@ var labelSets = map[detectors.Lang]*labels{
 		Title:              "Raport z diagnozy aktualizacji Exchange",
 		Generated:          "Wygenerowano",
 		Version:            "wersja extriage",
-		Summary:            "Wyniki: %d na %d serwerach; odczytano %d z %d plików wejściowych.",
+		Summary:            "Wyniki: %[1]d na %[3]d %[4]s; odczytano %[5]d z %[6]d %[7]s.",
+		FindingN:           [2]string{"wynik", "wyniki"},
+		ServerN:            [2]string{"serwerze", "serwerach"},
+		FileN:              [2]string{"pliku wejściowego", "plików wejściowych"},
+		MoreN:              [2]string{"Nie pokazano %d kolejnego pasującego rekordu.", "Nie pokazano %d kolejnych pasujących rekordów."},
 		NoFindings:         "W tych dziennikach nie znaleziono żadnej znanej sygnatury błędu.",
 		Verdicts:           "Ocena każdego serwera",
 		Servers:            "Serwery",
@@ -135,7 +148,6 @@ var labelSets = map[detectors.Lang]*labels{
 		Evidence:           "Dowody",
 		Remedy:             "Zalecenie",
 		KB:                 "Artykuły KB",
-		More:               "Nie pokazano %d kolejnych pasujących rekordów.",
 		Location:           "Miejsce",
 		Time:               "Czas",
 		Timeline:           "Oś czasu",
@@ -401,7 +413,22 @@ func (t *labels) summary(r *Report) string {
 			read++
 		}
 	}
-	return fmt.Sprintf(t.Summary, len(r.Findings), len(hosts), read, len(r.Inputs))
+	n := len(r.Findings)
+	return fmt.Sprintf(t.Summary, n, plural(n, t.FindingN), len(hosts), plural(len(hosts), t.ServerN),
+		read, len(r.Inputs), plural(len(r.Inputs), t.FileN))
+}
+
+// more says how many matching records a finding does not show.
+func (t *labels) more(n int) string { return fmt.Sprintf(plural(n, t.MoreN), n) }
+
+// plural picks the form for count n: forms[0] for one, forms[1] otherwise
+// (English; and Polish in the cases the reports use: the locative "na 2
+// serwerach", the genitive "z 5 plików", "nie pokazano 3 rekordów").
+func plural(n int, forms [2]string) string {
+	if n == 1 {
+		return forms[0]
+	}
+	return forms[1]
 }
 
 // inputStatus names what happened to an input: read, read only in part

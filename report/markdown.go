@@ -105,7 +105,7 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 			b.WriteString("\n")
 		}
 		if more := f.Count - len(f.Evidence); more > 0 {
-			p("_%s_\n\n", mdText(fmt.Sprintf(t.More, more)))
+			p("_%s_\n\n", mdText(t.more(more)))
 		}
 	}
 
