@@ -915,6 +915,11 @@ func TestSummaryGrammar(t *testing.T) {
 		{detectors.English, five, "5 findings on 2 servers; 5 of 6 input files read.", "3 more matching records not shown."},
 		{detectors.Polish, five, "Wyniki: 5 na 2 serwerach; odczytano 5 z 6 plików wejściowych.", "Nie pokazano 3 kolejnych pasujących rekordów."},
 	} {
+		if tt.lang == detectors.Polish && tt.r == five {
+			if table := string(render(t, "table", &Report{Lang: tt.lang, Inputs: five.Inputs, Findings: five.Findings})); !strings.Contains(table, "(Krytyczny: 1, Błąd: 3, Ostrzeżenie: 1)") {
+				t.Errorf("pl table: the severities are not counted in Polish:\n%s", table)
+			}
+		}
 		r := *tt.r
 		r.Lang = tt.lang
 		html := string(render(t, "html", &r))
@@ -926,6 +931,9 @@ func TestSummaryGrammar(t *testing.T) {
 			if !strings.Contains(md, mdText(want)) {
 				t.Errorf("%s markdown: no %q", tt.lang, want)
 			}
+		}
+		if table := string(render(t, "table", &r)); !strings.Contains(table, strings.TrimSuffix(tt.sum, ".")) {
+			t.Errorf("%s table: no %q in\n%s", tt.lang, tt.sum, table)
 		}
 	}
 }
