@@ -2,8 +2,12 @@ package report
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -94,5 +98,68 @@ func TestDemoFormatsValidate(t *testing.T) {
 			t.Errorf("%s: csv: %d rows, %v; want %d", lang, len(rows), err, len(r.Findings)+1)
 		}
 		mdTables(t, string(render(t, "markdown", r)))
+	}
+}
+
+// TestDemoSARIFRecordRegions: a SARIF location of an event record points
+// at the record's first byte, checked against the EVTX format itself (a
+// record starts with the signature "**\0\0", its size, then its record
+// number), so that a tool can find it without knowing event logs.
+func TestDemoSARIFRecordRegions(t *testing.T) {
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RelatedLocations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           *struct {
+							StartLine  int
+							ByteOffset *int64
+						}
+					}
+					Properties struct{ Record uint64 }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(render(t, "sarif", demoReport(t, detectors.English)), &log); err != nil {
+		t.Fatal(err)
+	}
+	records := 0
+	for _, res := range log.Runs[0].Results {
+		for _, l := range res.RelatedLocations {
+			p := l.PhysicalLocation
+			if l.Properties.Record == 0 {
+				if p.Region == nil || p.Region.StartLine < 1 {
+					t.Errorf("%s: a text log location without its line", p.ArtifactLocation.URI)
+				}
+				continue
+			}
+			records++
+			if p.Region == nil || p.Region.ByteOffset == nil || p.Region.StartLine != 0 {
+				t.Errorf("%s record %d: region %+v, want a byteOffset only", p.ArtifactLocation.URI, l.Properties.Record, p.Region)
+				continue
+			}
+			name, err := url.PathUnescape(p.ArtifactLocation.URI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(filepath.FromSlash(name)) // the path as scanned, from this folder
+			if err != nil {
+				t.Fatal(err)
+			}
+			head := make([]byte, 16)
+			_, err = f.ReadAt(head, *p.Region.ByteOffset)
+			f.Close()
+			if err != nil {
+				t.Fatalf("%s at %d: %v", name, *p.Region.ByteOffset, err)
+			}
+			if string(head[:4]) != "**\x00\x00" || binary.LittleEndian.Uint64(head[8:]) != l.Properties.Record {
+				t.Errorf("%s: byte %d holds % x, not the header of record %d", name, *p.Region.ByteOffset, head, l.Properties.Record)
+			}
+		}
+	}
+	if records == 0 {
+		t.Error("the demo's SARIF cites no event record")
 	}
 }
