@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/extriage/extriage/detectors"
+	"github.com/extriage/extriage/internal/testkit"
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/scan"
 )
@@ -934,6 +936,55 @@ func TestSummaryGrammar(t *testing.T) {
 		}
 		if table := string(render(t, "table", &r)); !strings.Contains(table, strings.TrimSuffix(tt.sum, ".")) {
 			t.Errorf("%s table: no %q in\n%s", tt.lang, tt.sum, table)
+		}
+	}
+}
+
+// TestMarkdownInCmarkGFM renders the Markdown reports (the sample, and the
+// hostile one) with cmark-gfm, the reference GitHub-flavoured Markdown
+// renderer: every table comes out as a table whose rows have as many cells
+// as its header, and no log text becomes an element (only our own <br>).
+func TestMarkdownInCmarkGFM(t *testing.T) {
+	bin := testkit.NeedTool(t, "cmark-gfm", "cmark-gfm")
+	for _, tc := range []struct {
+		name string
+		r    *Report
+	}{{"sample", sampleReport(detectors.English)}, {"hostile", hostileReport()}} {
+		md := render(t, "markdown", tc.r)
+		cmd := exec.Command(bin, "--unsafe", "-e", "table")
+		cmd.Stdin = bytes.NewReader(md)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: cmark-gfm: %v", tc.name, err)
+		}
+		html := string(out)
+		tables := regexp.MustCompile(`(?s)<table>.*?</table>`).FindAllString(html, -1)
+		if want := len(mdTables(t, string(md))); len(tables) != want {
+			t.Errorf("%s: cmark-gfm made %d tables of the %d in the Markdown", tc.name, len(tables), want)
+		}
+		for i, tb := range tables {
+			head := len(regexp.MustCompile(`<th[ >]`).FindAllString(tb, -1))
+			for _, row := range regexp.MustCompile(`(?s)<tbody>.*?</tbody>`).FindAllString(tb, -1) {
+				for _, tr := range regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(row, -1) {
+					if n := len(regexp.MustCompile(`<td[ >]`).FindAllString(tr, -1)); n != head {
+						t.Errorf("%s: table %d: a row of %d cells under %d headers: %s", tc.name, i+1, n, head, tr)
+					}
+				}
+			}
+		}
+		// A cell's text survives whole: GFM drops the cells a stray pipe
+		// would add, so the count above cannot tell.
+		if tc.name == "hostile" && !strings.Contains(html, `<td><code>@SUM(1+1) &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; 'single' &quot;double&quot; | pipe</code><br><code>second line ␛[31mRED`) {
+			t.Errorf("hostile: the evidence cell is not rendered whole:\n%s", html)
+		}
+		if tc.name == "sample" && !strings.Contains(html, `<td><code>CClusterVirtualServer::ScCheckNodeVersion (f:\titanium\admin\src\udog\exsetdata\components\cluster\clusvs.cxx:1184)</code><br><code>           Error code 0XC1037B44 (31556)`) {
+			t.Errorf("sample: the two-line evidence cell is not rendered whole")
+		}
+		low := strings.ToLower(html)
+		for _, bad := range []string{"<script", "<img", "<b>", `href="javascript`} {
+			if strings.Contains(low, bad) {
+				t.Errorf("%s: the rendered Markdown has %s from log text", tc.name, bad)
+			}
 		}
 	}
 }
