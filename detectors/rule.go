@@ -152,12 +152,19 @@ type Evidence struct {
 	// Match is the part of Text the rule matched, when it matched text;
 	// reports mark it.
 	Match string `json:"-"`
+	// Offset is the record's byte offset in its file (event logs), for
+	// the formats that locate binary records (SARIF); 0 when unknown.
+	Offset int64 `json:"-"`
 }
 
 // EvidenceOf cites a record: its location, time and text. Event records are
 // cited as "Provider EventID (level): message | data".
 func EvidenceOf(r *parsers.Record) Evidence {
-	return Evidence{Path: r.Path, Line: r.Line, Record: r.RecordID, Time: r.Time, TimeQ: r.TimeQ, Text: RecordText(r)}
+	e := Evidence{Path: r.Path, Line: r.Line, Record: r.RecordID, Time: r.Time, TimeQ: r.TimeQ, Text: RecordText(r)}
+	if r.RecordID > 0 && r.Offset > 0 {
+		e.Offset = r.Offset
+	}
+	return e
 }
 
 // RecordText renders a record in one line of text for evidence and listings.

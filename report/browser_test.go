@@ -176,7 +176,7 @@ func TestHTMLInBrowser(t *testing.T) {
 
 	// The inventories.
 	for _, h := range r.Hosts {
-		for _, want := range []string{h.Name, h.Build, h.Level} {
+		for _, want := range []string{h.Name, h.Build, h.Level, h.OS} {
 			if !strings.Contains(dom, want) {
 				t.Errorf("server inventory: %q missing", want)
 			}

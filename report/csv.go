@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -52,7 +51,7 @@ func (csvWriter) Write(w io.Writer, r *Report) error {
 			ev.WriteString(" · " + e.Text)
 		}
 		if more := f.Count - len(f.Evidence); more > 0 {
-			ev.WriteString("\n" + fmt.Sprintf(t.More, more))
+			ev.WriteString("\n" + t.more(more))
 		}
 		links := make([]string, len(f.KB))
 		for j, kb := range f.KB {

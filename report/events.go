@@ -92,8 +92,11 @@ func (c *csvEvents) Write(r *parsers.Record) error {
 	if e.Line > 0 {
 		line = strconv.Itoa(e.Line)
 	}
-	return c.w.Write([]string{e.Path, string(e.Format), rec, line, e.Time, e.TimeQuality, e.Host,
-		e.Provider, id, string(e.Level), e.Channel, strings.Join(e.Data, " | "), CSVSafe(e.Message)})
+	// Every cell that comes from a log is defused, not only the message:
+	// event data ("=HYPERLINK(...)" in an insertion string) and names are
+	// as much the log writer's choice.
+	return c.w.Write([]string{CSVSafe(e.Path), string(e.Format), rec, line, e.Time, e.TimeQuality, CSVSafe(e.Host),
+		CSVSafe(e.Provider), id, string(e.Level), CSVSafe(e.Channel), CSVSafe(strings.Join(e.Data, " | ")), CSVSafe(e.Message)})
 }
 
 func (c *csvEvents) Close() error { c.w.Flush(); return c.w.Error() }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,7 +13,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/extriage/extriage/detectors"
+	"github.com/extriage/extriage/internal/testkit"
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/scan"
 )
 
 func TestCaseFormatsRegistered(t *testing.T) {
@@ -239,6 +242,33 @@ func TestHTMLContent(t *testing.T) {
 			}
 		}
 	}
+	// The server inventory: one row per server with its product, build,
+	// level, role, cluster membership and Windows version.
+	inv := regexp.MustCompile(`(?s)<table class="inventory">.*?</table>`).FindString(string(render(t, "html", sampleReport(detectors.English))))
+	for _, want := range []string{"<th>Operating system</th>",
+		"<td>Exchange Server 2003</td><td>6.5.7226.0</td><td>SP1</td><td>back-end</td><td>node</td><td>Windows Server 2003 Service Pack 1 (5.2.3790)</td>",
+		"<td>6.5.7638.1</td><td>SP2</td><td>front-end</td><td>–</td><td>–</td>"} {
+		if !strings.Contains(inv, want) {
+			t.Errorf("server inventory lacks %q:\n%s", want, inv)
+		}
+	}
+	// An input read only in part (a damaged chunk) stands out as a
+	// warning in the inventory, with its count; one read whole does not.
+	for _, lang := range []detectors.Lang{detectors.English, detectors.Polish} {
+		html := string(render(t, "html", sampleReport(lang)))
+		md := string(render(t, "markdown", sampleReport(lang)))
+		warned := fmt.Sprintf(labelsFor(lang).StatusWarned, 1)
+		if !strings.Contains(html, `<tr class="sev-warning"><td class="path">contoso-case/EXCLNODE2/System.evtx</td>`) ||
+			!strings.Contains(html, `<td class="status">`+htmlText(warned)+`<ul class="warn"><li>chunk 3 at offset 0x31000`) {
+			t.Errorf("%s: html: the partly read System.evtx is not marked %q", lang, warned)
+		}
+		if !strings.Contains(html, `<tr class=""><td class="path">contoso-case/EXCLNODE1/KB912442.log</td>`) {
+			t.Errorf("%s: html: a file read whole is marked", lang)
+		}
+		if !strings.Contains(md, "| "+mdCell(warned)+"<br>chunk 3 at offset 0x31000") {
+			t.Errorf("%s: markdown: the partly read System.evtx is not marked %q", lang, warned)
+		}
+	}
 	// Polish labels, and the severities in Polish.
 	pl := string(render(t, "html", sampleReport(detectors.Polish)))
 	for _, want := range []string{"Ocena każdego serwera", "Oś czasu", "Pliki wejściowe", "Krytyczny", "Zalecenie", "Niepowodzenie (krytyczne)"} {
@@ -309,6 +339,12 @@ func TestMarkdown(t *testing.T) {
 	}
 	if got := len(tables[0]) - 1; got != 3 {
 		t.Errorf("verdict table has %d rows, want 3 servers", got)
+	}
+	// The server inventory has every column of the hosts, the OS too.
+	last := func(row []string) string { return strings.TrimSpace(row[len(row)-1]) }
+	if srv := tables[1]; len(srv) != 4 || last(srv[0]) != "Operating system" || strings.TrimSpace(srv[2][0]) != "EXCLNODE2" ||
+		last(srv[2]) != "Windows Server 2003 Service Pack 1 (5.2.3790)" || last(srv[1]) != "–" {
+		t.Errorf("server table %q", srv)
 	}
 	for i, f := range orderedFindings(r) {
 		head := fmt.Sprintf("### F%d · %s · %s", i+1, labelsFor("en").sevLabel(f.Severity), mdText(f.Title))
@@ -858,5 +894,97 @@ func TestGeneratedTime(t *testing.T) {
 	zero := &Report{Tool: "extriage"}
 	if strings.Contains(string(render(t, "json", zero)), `"generated"`) {
 		t.Error(`json: "generated" written when no time was set`)
+	}
+}
+
+// TestSummaryGrammar: the summary line and the "more records" note agree
+// with their numbers, in English and in Polish (na 1 serwerze, z 1 pliku
+// wejściowego, 1 kolejnego rekordu).
+func TestSummaryGrammar(t *testing.T) {
+	one := &Report{Inputs: []scan.InputInfo{{Path: "a.log"}},
+		Findings: []detectors.Finding{{Rule: "r", Title: "T", Host: "H", Severity: detectors.Error, Count: 2,
+			Evidence: []detectors.Evidence{{Path: "a.log", Line: 1, Text: "x"}}}}}
+	five := sampleReport(detectors.English)
+	five.Findings = five.Findings[:5]
+	five.Findings[0].Count = 4
+	for _, tt := range []struct {
+		lang      detectors.Lang
+		r         *Report
+		sum, more string
+	}{
+		{detectors.English, one, "1 finding on 1 server; 1 of 1 input file read.", "1 more matching record not shown."},
+		{detectors.Polish, one, "Wyniki: 1 na 1 serwerze; odczytano 1 z 1 pliku wejściowego.", "Nie pokazano 1 kolejnego pasującego rekordu."},
+		{detectors.English, five, "5 findings on 2 servers; 5 of 6 input files read.", "3 more matching records not shown."},
+		{detectors.Polish, five, "Wyniki: 5 na 2 serwerach; odczytano 5 z 6 plików wejściowych.", "Nie pokazano 3 kolejnych pasujących rekordów."},
+	} {
+		if tt.lang == detectors.Polish && tt.r == five {
+			if table := string(render(t, "table", &Report{Lang: tt.lang, Inputs: five.Inputs, Findings: five.Findings})); !strings.Contains(table, "(Krytyczny: 1, Błąd: 3, Ostrzeżenie: 1)") {
+				t.Errorf("pl table: the severities are not counted in Polish:\n%s", table)
+			}
+		}
+		r := *tt.r
+		r.Lang = tt.lang
+		html := string(render(t, "html", &r))
+		md := string(render(t, "markdown", &r))
+		for _, want := range []string{tt.sum, tt.more} {
+			if !strings.Contains(html, htmlText(want)) {
+				t.Errorf("%s html: no %q", tt.lang, want)
+			}
+			if !strings.Contains(md, mdText(want)) {
+				t.Errorf("%s markdown: no %q", tt.lang, want)
+			}
+		}
+		if table := string(render(t, "table", &r)); !strings.Contains(table, strings.TrimSuffix(tt.sum, ".")) {
+			t.Errorf("%s table: no %q in\n%s", tt.lang, tt.sum, table)
+		}
+	}
+}
+
+// TestMarkdownInCmarkGFM renders the Markdown reports (the sample, and the
+// hostile one) with cmark-gfm, the reference GitHub-flavoured Markdown
+// renderer: every table comes out as a table whose rows have as many cells
+// as its header, and no log text becomes an element (only our own <br>).
+func TestMarkdownInCmarkGFM(t *testing.T) {
+	bin := testkit.NeedTool(t, "cmark-gfm", "cmark-gfm")
+	for _, tc := range []struct {
+		name string
+		r    *Report
+	}{{"sample", sampleReport(detectors.English)}, {"hostile", hostileReport()}} {
+		md := render(t, "markdown", tc.r)
+		cmd := exec.Command(bin, "--unsafe", "-e", "table")
+		cmd.Stdin = bytes.NewReader(md)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: cmark-gfm: %v", tc.name, err)
+		}
+		html := string(out)
+		tables := regexp.MustCompile(`(?s)<table>.*?</table>`).FindAllString(html, -1)
+		if want := len(mdTables(t, string(md))); len(tables) != want {
+			t.Errorf("%s: cmark-gfm made %d tables of the %d in the Markdown", tc.name, len(tables), want)
+		}
+		for i, tb := range tables {
+			head := len(regexp.MustCompile(`<th[ >]`).FindAllString(tb, -1))
+			for _, row := range regexp.MustCompile(`(?s)<tbody>.*?</tbody>`).FindAllString(tb, -1) {
+				for _, tr := range regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(row, -1) {
+					if n := len(regexp.MustCompile(`<td[ >]`).FindAllString(tr, -1)); n != head {
+						t.Errorf("%s: table %d: a row of %d cells under %d headers: %s", tc.name, i+1, n, head, tr)
+					}
+				}
+			}
+		}
+		// A cell's text survives whole: GFM drops the cells a stray pipe
+		// would add, so the count above cannot tell.
+		if tc.name == "hostile" && !strings.Contains(html, `<td><code>@SUM(1+1) &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; 'single' &quot;double&quot; | pipe</code><br><code>second line ␛[31mRED`) {
+			t.Errorf("hostile: the evidence cell is not rendered whole:\n%s", html)
+		}
+		if tc.name == "sample" && !strings.Contains(html, `<td><code>CClusterVirtualServer::ScCheckNodeVersion (f:\titanium\admin\src\udog\exsetdata\components\cluster\clusvs.cxx:1184)</code><br><code>           Error code 0XC1037B44 (31556)`) {
+			t.Errorf("sample: the two-line evidence cell is not rendered whole")
+		}
+		low := strings.ToLower(html)
+		for _, bad := range []string{"<script", "<img", "<b>", `href="javascript`} {
+			if strings.Contains(low, bad) {
+				t.Errorf("%s: the rendered Markdown has %s from log text", tc.name, bad)
+			}
+		}
 	}
 }

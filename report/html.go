@@ -64,6 +64,7 @@ type htmlServer struct {
 	Name, Anchor, Verdict, Class         string
 	Bundles                              string
 	Product, Build, Level, Role, Cluster string
+	OS                                   string
 	Counts                               []htmlCount
 	Findings                             []htmlRef
 }
@@ -142,7 +143,7 @@ func newHTMLView(r *Report) *htmlView {
 		}
 		hs := htmlServer{Name: name, Anchor: fmt.Sprintf("s-%d", i+1), Verdict: t.Verdict[s.Worst],
 			Class: verdictClasses[s.Worst], Product: oneLine(s.Host.Product), Build: oneLine(s.Host.Build),
-			Level: oneLine(s.Host.Level), Role: oneLine(s.Host.Role), Cluster: oneLine(s.Host.Cluster)}
+			Level: oneLine(s.Host.Level), Role: oneLine(s.Host.Role), Cluster: oneLine(s.Host.Cluster), OS: oneLine(s.Host.OS)}
 		if s.Host.Cluster == "node" {
 			hs.Cluster = t.ClusterNode
 		}
@@ -186,7 +187,7 @@ func newHTMLView(r *Report) *htmlView {
 				Time: t.timeText(e), Segs: markTokens(CleanText(e.Text), f)})
 		}
 		if more := f.Count - len(f.Evidence); more > 0 {
-			hf.More = fmt.Sprintf(t.More, more)
+			hf.More = t.more(more)
 		}
 		if n := len(v.Groups); n == 0 || v.Groups[n-1].Class != hf.Class {
 			v.Groups = append(v.Groups, htmlGroup{Label: hf.Severity, Class: hf.Class})
@@ -200,11 +201,11 @@ func newHTMLView(r *Report) *htmlView {
 	for _, in := range r.Inputs {
 		hi := htmlInput{Path: oneLine(in.Path), Format: oneLine(string(in.Format)), Host: oneLine(in.Host),
 			Bundle: oneLine(in.Bundle), SHA: oneLine(in.SHA256), Bytes: in.Bytes, Records: in.Records,
-			Status: t.inputStatus(in.Unrecognised, in.Failed)}
+			Status: t.inputStatus(in.Unrecognised, in.Failed, len(in.Warnings))}
 		switch {
 		case in.Failed:
 			hi.Class = "sev-error"
-		case in.Unrecognised:
+		case in.Unrecognised, len(in.Warnings) > 0:
 			hi.Class = "sev-warning"
 		}
 		for _, w := range in.Warnings {

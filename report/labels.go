@@ -20,16 +20,28 @@ type labels struct {
 	Title, Generated, Version, Summary, NoFindings                    string
 	Verdicts, Servers, Server, Bundle, Product, Build, Level, Role    string
 	Cluster, ClusterNode, NoServer, Findings, Rule, Count, Evidence   string
-	Remedy, KB, More, Location, Time, Timeline, TimelineNote          string
+	OS                                                                string // the operating system column
+	Remedy, KB, Location, Time, Timeline, TimelineNote                string
 	TimelineZone, TimelineUTC, NotPlaced, NoTimes, Inputs, File       string
 	Format, Size, Records, Status, StatusRead, StatusUnrecognised     string
 	StatusFailed, Warnings, None, Legend, HollowNote, Contents, Value string
+	StatusWarned                                                      string // read, with %d warnings
 	Values, Placed, VerdictHead, ClockTitle, ClockNote, ClockList     string
 	EventLegend                                                       string
-	Sev                                                               [4]string // info, warning, error, critical
-	Verdict                                                           [5]string // none, info, warning, error, critical
-	TimeQ                                                             map[parsers.TimeQuality]string
-	CSV                                                               []string
+	// BreakTitle says what a break in the timeline's axis skips (%s: how
+	// long), BreakNote explains the breaks, and Day, Hour, Minute are the
+	// units of such durations.
+	BreakTitle, BreakNote, Day, Hour, Minute string
+	// Summary is the line under the title: %[1]d findings (noun %[2]s) on
+	// %[3]d servers (%[4]s); %[5]d of %[6]d input files (%[7]s) read. The
+	// nouns come from FindingN, ServerN and FileN, each [one, other], and
+	// MoreN is "N more matching records not shown" in the same two forms:
+	// for English and Polish the count 1 is the only one that differs.
+	FindingN, ServerN, FileN, MoreN [2]string
+	Sev                             [4]string // info, warning, error, critical
+	Verdict                         [5]string // none, info, warning, error, critical
+	TimeQ                           map[parsers.TimeQuality]string
+	CSV                             []string
 }
 
 var labelSets = map[detectors.Lang]*labels{
@@ -37,7 +49,11 @@ var labelSets = map[detectors.Lang]*labels{
 		Title:              "Exchange update triage report",
 		Generated:          "Generated",
 		Version:            "extriage version",
-		Summary:            "%d finding(s) on %d server(s); %d of %d input file(s) read.",
+		Summary:            "%[1]d %[2]s on %[3]d %[4]s; %[5]d of %[6]d %[7]s read.",
+		FindingN:           [2]string{"finding", "findings"},
+		ServerN:            [2]string{"server", "servers"},
+		FileN:              [2]string{"input file", "input files"},
+		MoreN:              [2]string{"%d more matching record not shown.", "%d more matching records not shown."},
 		NoFindings:         "No known failure signature was found in these logs.",
 		Verdicts:           "Verdict per server",
 		Servers:            "Servers",
@@ -48,6 +64,7 @@ var labelSets = map[detectors.Lang]*labels{
 		Level:              "SP / CU",
 		Role:               "Role",
 		Cluster:            "Cluster",
+		OS:                 "Operating system",
 		ClusterNode:        "node",
 		NoServer:           "(no server named)",
 		Findings:           "Findings",
@@ -56,7 +73,6 @@ var labelSets = map[detectors.Lang]*labels{
 		Evidence:           "Evidence",
 		Remedy:             "Remedy",
 		KB:                 "KB articles",
-		More:               "%d more matching record(s) not shown.",
 		Location:           "Location",
 		Time:               "Time",
 		Timeline:           "Timeline",
@@ -74,6 +90,7 @@ var labelSets = map[detectors.Lang]*labels{
 		StatusRead:         "read",
 		StatusUnrecognised: "not recognised, skipped",
 		StatusFailed:       "could not be read",
+		StatusWarned:       "read, with warnings (%d)",
 		Warnings:           "Warnings",
 		None:               "none",
 		Legend:             "Legend",
@@ -87,6 +104,11 @@ var labelSets = map[detectors.Lang]*labels{
 		ClockNote:          "These logs state only the time of day, so this drawing orders their evidence by clock time; marks may lie on different days and are not comparable with the dated timeline above.",
 		ClockList:          "Evidence by time of day",
 		EventLegend:        "run or key event",
+		BreakTitle:         "Break in the axis: %s with nothing to show are left out",
+		BreakNote:          "Where nothing happens for long the axis is broken (//) and each stretch is drawn to its own scale; the time a break skips is written under it.",
+		Day:                "d",
+		Hour:               "h",
+		Minute:             "min",
 		Sev:                [4]string{"Info", "Warning", "Error", "Critical"},
 		Verdict:            [5]string{"No known failure", "Information only", "Warnings", "Failed", "Failed (critical)"},
 		TimeQ: map[parsers.TimeQuality]string{
@@ -102,7 +124,11 @@ var labelSets = map[detectors.Lang]*labels{
 		Title:              "Raport z diagnozy aktualizacji Exchange",
 		Generated:          "Wygenerowano",
 		Version:            "wersja extriage",
-		Summary:            "Wyniki: %d na %d serwerach; odczytano %d z %d plików wejściowych.",
+		Summary:            "Wyniki: %[1]d na %[3]d %[4]s; odczytano %[5]d z %[6]d %[7]s.",
+		FindingN:           [2]string{"wynik", "wyniki"},
+		ServerN:            [2]string{"serwerze", "serwerach"},
+		FileN:              [2]string{"pliku wejściowego", "plików wejściowych"},
+		MoreN:              [2]string{"Nie pokazano %d kolejnego pasującego rekordu.", "Nie pokazano %d kolejnych pasujących rekordów."},
 		NoFindings:         "W tych dziennikach nie znaleziono żadnej znanej sygnatury błędu.",
 		Verdicts:           "Ocena każdego serwera",
 		Servers:            "Serwery",
@@ -113,6 +139,7 @@ var labelSets = map[detectors.Lang]*labels{
 		Level:              "SP / CU",
 		Role:               "Rola",
 		Cluster:            "Klaster",
+		OS:                 "System operacyjny",
 		ClusterNode:        "węzeł",
 		NoServer:           "(serwer nieznany)",
 		Findings:           "Wyniki",
@@ -121,7 +148,6 @@ var labelSets = map[detectors.Lang]*labels{
 		Evidence:           "Dowody",
 		Remedy:             "Zalecenie",
 		KB:                 "Artykuły KB",
-		More:               "Nie pokazano %d kolejnych pasujących rekordów.",
 		Location:           "Miejsce",
 		Time:               "Czas",
 		Timeline:           "Oś czasu",
@@ -139,6 +165,7 @@ var labelSets = map[detectors.Lang]*labels{
 		StatusRead:         "odczytany",
 		StatusUnrecognised: "nierozpoznany, pominięty",
 		StatusFailed:       "nie do odczytania",
+		StatusWarned:       "odczytany, z ostrzeżeniami (%d)",
 		Warnings:           "Ostrzeżenia",
 		None:               "brak",
 		Legend:             "Legenda",
@@ -152,6 +179,11 @@ var labelSets = map[detectors.Lang]*labels{
 		ClockNote:          "Te dzienniki podają tylko godzinę, więc ten rysunek porządkuje ich dowody według zegara; znaczniki mogą pochodzić z różnych dni i nie można ich porównywać z osią czasu powyżej.",
 		ClockList:          "Dowody według godziny",
 		EventLegend:        "przebieg lub ważne zdarzenie",
+		BreakTitle:         "Przerwa w osi: pominięto %s bez zdarzeń",
+		BreakNote:          "Gdzie przez dłuższy czas nic się nie dzieje, oś jest przerwana (//), a każdy odcinek ma własną skalę; pod przerwą podano, ile czasu pomija.",
+		Day:                "d",
+		Hour:               "godz.",
+		Minute:             "min",
 		Sev:                [4]string{"Informacja", "Ostrzeżenie", "Błąd", "Krytyczny"},
 		Verdict:            [5]string{"Brak znanych błędów", "Tylko informacje", "Ostrzeżenia", "Niepowodzenie", "Niepowodzenie (krytyczne)"},
 		TimeQ: map[parsers.TimeQuality]string{
@@ -264,6 +296,25 @@ func (t *labels) timeText(e detectors.Evidence) string {
 	return e.Time.UTC().Format("2006-01-02 15:04:05") + " UTC"
 }
 
+// duration writes how long a break in the timeline skips, short enough to
+// fit under it: the largest unit, and the next one too while the first is
+// below ten ("45 min", "3 h 20 min", "12 h", "1 d 7 h", "12 d").
+func (t *labels) duration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days >= 10 || days > 0 && hours == 0:
+		return fmt.Sprintf("%d %s", days, t.Day)
+	case days > 0:
+		return fmt.Sprintf("%d %s %d %s", days, t.Day, hours, t.Hour)
+	case hours >= 10 || hours > 0 && mins == 0:
+		return fmt.Sprintf("%d %s", hours, t.Hour)
+	case hours > 0:
+		return fmt.Sprintf("%d %s %d %s", hours, t.Hour, mins, t.Minute)
+	}
+	return fmt.Sprintf("%d %s", mins, t.Minute)
+}
+
 // placeable reports whether evidence can go on an absolute time axis: it
 // has a date and a time (exact, or local time of unknown zone).
 func placeable(e detectors.Evidence) bool {
@@ -362,16 +413,34 @@ func (t *labels) summary(r *Report) string {
 			read++
 		}
 	}
-	return fmt.Sprintf(t.Summary, len(r.Findings), len(hosts), read, len(r.Inputs))
+	n := len(r.Findings)
+	return fmt.Sprintf(t.Summary, n, plural(n, t.FindingN), len(hosts), plural(len(hosts), t.ServerN),
+		read, len(r.Inputs), plural(len(r.Inputs), t.FileN))
 }
 
-// inputStatus names what happened to an input.
-func (t *labels) inputStatus(unrecognised, failed bool) string {
+// more says how many matching records a finding does not show.
+func (t *labels) more(n int) string { return fmt.Sprintf(plural(n, t.MoreN), n) }
+
+// plural picks the form for count n: forms[0] for one, forms[1] otherwise
+// (English; and Polish in the cases the reports use: the locative "na 2
+// serwerach", the genitive "z 5 plików", "nie pokazano 3 rekordów").
+func plural(n int, forms [2]string) string {
+	if n == 1 {
+		return forms[0]
+	}
+	return forms[1]
+}
+
+// inputStatus names what happened to an input: read, read only in part
+// (it has warnings: a truncated or damaged file), skipped, or unreadable.
+func (t *labels) inputStatus(unrecognised, failed bool, warnings int) string {
 	switch {
 	case failed:
 		return t.StatusFailed
 	case unrecognised:
 		return t.StatusUnrecognised
+	case warnings > 0:
+		return fmt.Sprintf(t.StatusWarned, warnings)
 	}
 	return t.StatusRead
 }

@@ -62,15 +62,15 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 		b.WriteString("\n")
 
 		p("## %s\n\n", mdText(t.Servers))
-		mdRow(b, t.Server, t.Bundle, t.Product, t.Build, t.Level, t.Role, t.Cluster)
-		mdAlign(b, "---", "---", "---", "---", "---", "---", "---")
+		mdRow(b, t.Server, t.Bundle, t.Product, t.Build, t.Level, t.Role, t.Cluster, t.OS)
+		mdAlign(b, "---", "---", "---", "---", "---", "---", "---", "---")
 		for _, s := range srvs {
 			cluster := s.Host.Cluster
 			if cluster == "node" {
 				cluster = t.ClusterNode
 			}
 			mdRow(b, serverName(s.Name, t), dash(strings.Join(s.Bundles, ", ")), dash(s.Host.Product),
-				dash(s.Host.Build), dash(s.Host.Level), dash(s.Host.Role), dash(cluster))
+				dash(s.Host.Build), dash(s.Host.Level), dash(s.Host.Role), dash(cluster), dash(s.Host.OS))
 		}
 		b.WriteString("\n")
 	}
@@ -105,7 +105,7 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 			b.WriteString("\n")
 		}
 		if more := f.Count - len(f.Evidence); more > 0 {
-			p("_%s_\n\n", mdText(fmt.Sprintf(t.More, more)))
+			p("_%s_\n\n", mdText(t.more(more)))
 		}
 	}
 
@@ -138,7 +138,7 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 		mdRow(b, t.File, t.Format, t.Server, t.Size, t.Records, "SHA-256", t.Status)
 		mdAlign(b, "---", "---", "---", "--:", "--:", "---", "---")
 		for _, in := range r.Inputs {
-			status := t.inputStatus(in.Unrecognised, in.Failed)
+			status := t.inputStatus(in.Unrecognised, in.Failed, len(in.Warnings))
 			if len(in.Warnings) > 0 {
 				status += "\n" + strings.Join(in.Warnings, "\n")
 			}

@@ -38,7 +38,8 @@ func sampleReport(lang detectors.Lang) *Report {
 		},
 		Hosts: []detectors.Host{
 			{Name: "EXCLNODE1", Product: "Exchange Server 2003", Build: "6.5.7638.1", Level: "SP2", Role: "back-end", Cluster: "node"},
-			{Name: "EXCLNODE2", Product: "Exchange Server 2003", Build: "6.5.7226.0", Level: "SP1", Role: "back-end", Cluster: "node"},
+			{Name: "EXCLNODE2", Product: "Exchange Server 2003", Build: "6.5.7226.0", Level: "SP1", Role: "back-end", Cluster: "node",
+				OS: "Windows Server 2003 Service Pack 1 (5.2.3790)"},
 			{Name: "EXFE01", Product: "Exchange Server 2003", Build: "6.5.7638.1", Level: "SP2", Role: "front-end"},
 		},
 		Warnings: []string{"contoso-case/EXCLNODE2/System.evtx: chunk 3 at offset 0x31000: bad CRC32, 12 records skipped",

@@ -110,8 +110,11 @@ type (
 		ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
 		Region           *sarifRegion          `json:"region,omitempty"`
 	}
+	// sarifRegion is a line of a text log or, for a record of a binary
+	// event log, its first byte (byteOffset, so that 0 is kept).
 	sarifRegion struct {
-		StartLine int `json:"startLine"`
+		StartLine  int    `json:"startLine,omitempty"`
+		ByteOffset *int64 `json:"byteOffset,omitempty"`
 	}
 	sarifLogicalLocation struct {
 		Name               string `json:"name"`
@@ -198,6 +201,10 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 		if e.Line > 0 {
 			loc.PhysicalLocation.Region = &sarifRegion{StartLine: e.Line}
 		} else if e.Record > 0 {
+			if e.Offset > 0 {
+				off := e.Offset
+				loc.PhysicalLocation.Region = &sarifRegion{ByteOffset: &off}
+			}
 			loc.LogicalLocations = []sarifLogicalLocation{{Name: "record " + strconv.FormatUint(e.Record, 10),
 				FullyQualifiedName: CleanText(e.Location())}}
 			props["record"] = e.Record

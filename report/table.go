@@ -173,22 +173,19 @@ func evidenceCell(f detectors.Finding, tr tableText) string {
 func summaryLine(r *Report, tr tableText) string {
 	c := CountBySeverity(r.Findings)
 	var parts []string
+	t := labelsFor(r.Lang)
 	for s := detectors.Critical; s >= detectors.Info; s-- {
 		if c[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c[s], s))
+			// "4 error" in English; Polish names the severity first
+			// ("Błąd: 4"), which needs no plural.
+			if t == labelSets[detectors.Polish] {
+				parts = append(parts, fmt.Sprintf("%s: %d", t.sevLabel(s), c[s]))
+			} else {
+				parts = append(parts, fmt.Sprintf("%d %s", c[s], s))
+			}
 		}
 	}
-	hosts := map[string]bool{}
-	for _, f := range r.Findings {
-		hosts[f.Host] = true
-	}
-	read := 0
-	for _, in := range r.Inputs {
-		if !in.Unrecognised && !in.Failed {
-			read++
-		}
-	}
-	s := fmt.Sprintf(tr.summary, len(r.Findings), len(hosts), read, len(r.Inputs))
+	s := strings.TrimSuffix(t.summary(r), ".")
 	if len(parts) > 0 {
 		s += " (" + strings.Join(parts, ", ") + ")"
 	}
@@ -196,22 +193,22 @@ func summaryLine(r *Report, tr tableText) string {
 }
 
 type tableText struct {
-	rule, severity, host, evidence, remedy, warnings, more, summary string
-	noDate, noZone                                                  string
-	product, build, level, role, cluster, os                        string
+	rule, severity, host, evidence, remedy, warnings, more string
+	noDate, noZone                                         string
+	product, build, level, role, cluster, os               string
 }
 
 var translations = map[detectors.Lang]tableText{
 	detectors.English: {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
-		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read",
+		"(+%d more)",
 		"(time of day only)", "(local time)",
 		"PRODUCT", "BUILD", "SP/CU", "ROLE", "CLUSTER", "OS"},
 	detectors.Polish: {"REGUŁA", "WAGA", "SERWER", "DOWODY", "ZALECENIE", "Ostrzeżenia",
-		"(i %d więcej)", "Wyniki: %d na %d serwerach; odczytano %d z %d plików wejściowych",
+		"(i %d więcej)",
 		"(tylko godzina)", "(czas lokalny)",
 		"PRODUKT", "KOMPILACJA", "SP/CU", "ROLA", "KLASTER", "SYSTEM"},
 	"": {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
-		"(+%d more)", "%d finding(s) on %d host(s); %d of %d input(s) read",
+		"(+%d more)",
 		"(time of day only)", "(local time)",
 		"PRODUCT", "BUILD", "SP/CU", "ROLE", "CLUSTER", "OS"},
 }

@@ -2,11 +2,13 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/parsers"
@@ -27,15 +29,15 @@ type TimelineEvent struct {
 
 // The timeline is drawn in a fixed coordinate space; the browser scales it.
 const (
-	tlWidth   = 1000
-	tlPlotX0  = 170.0
-	tlPlotX1  = 955.0
-	tlTop     = 44
-	tlLaneH   = 58
-	tlBottom  = 10
-	tlLabelW  = 24.0 // the room a finding label ("F12") needs
-	tlMaxName = 20   // server names longer than this are shortened in the lane label
-	tlMaxRun  = 28   // run labels longer than this are shortened
+	tlWidth    = 1000
+	tlPlotX0   = 170.0
+	tlPlotX1   = 955.0
+	tlTop      = 44
+	tlLaneH    = 58
+	tlBottom   = 10
+	tlBreakRow = 16 // the row under the lanes that says how long each break is
+	tlMaxName  = 20 // server names longer than this are shortened in the lane label
+	tlMaxRun   = 28 // run labels longer than this are shortened
 )
 
 // timeline is the view of the evidence in time: a drawing of what has a
@@ -64,6 +66,17 @@ type tlDrawing struct {
 	Marks          []tlMark
 	Events         []tlMark
 	Labels         []tlLabel
+	EventLabels    []tlLabel // the names of key events, under their diamonds
+	Breaks         []tlBreak
+}
+
+// tlBreak is a break in the axis: the band it blanks out across the lanes
+// (X, Y, W, H), the two strokes of its "//" on the axis (S1, S2, each as
+// x1, y1, x2, y2), where its label goes (Mid) and how much time it skips.
+type tlBreak struct {
+	X, Y, W, H, Mid, LabelY, Label, Title string
+	CutX, CutY                            string // where the axis line is cut
+	S1, S2                                [4]string
 }
 
 type tlTick struct {
@@ -252,53 +265,32 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 	d.GridY0, d.GridY1 = strconv.Itoa(tlTop-8), strconv.Itoa(d.Height-tlBottom)
 	mid := func(lane int) int { return tlTop + lane*tlLaneH + tlLaneH/2 }
 
-	// The axis: the entries' range with a margin, at least two minutes.
-	t0, t1 := entries[0].t, entries[0].t
+	// The axis: the entries' range with a margin, broken where nothing
+	// happens for long (see newAxis).
+	var times []time.Time
 	for _, e := range entries {
-		if e.t.Before(t0) {
-			t0 = e.t
-		}
-		if e.t.After(t1) {
-			t1 = e.t
-		}
-		if e.end.After(t1) {
-			t1 = e.end
+		times = append(times, e.t)
+		if e.end.After(e.t) {
+			times = append(times, e.end)
 		}
 	}
-	pad := t1.Sub(t0) / 25
-	if pad < time.Minute {
-		pad = time.Minute
+	ax := newAxis(times)
+	x := ax.x
+	d.Ticks = ax.ticks(clock)
+	if len(ax.segs) > 1 { // a row under the lanes for the breaks' lengths
+		d.Height += tlBreakRow
 	}
-	t0, t1 = t0.Add(-pad), t1.Add(pad)
-	span := t1.Sub(t0)
-	x := func(tt time.Time) float64 {
-		return tlPlotX0 + float64(tt.Sub(t0))/float64(span)*(tlPlotX1-tlPlotX0)
-	}
-	step := tickSteps[len(tickSteps)-1]
-	for _, s := range tickSteps {
-		if span/s <= 8 {
-			step = s
-			break
+	for i := 1; i < len(ax.segs); i++ {
+		p, s := ax.segs[i-1], ax.segs[i]
+		skipped := t.duration(s.t0.Sub(p.t1))
+		m, ay := (p.x1+s.x0)/2, float64(tlTop-8)
+		stroke := func(dx float64) [4]string {
+			return [4]string{fnum(m + dx - 3), fnum(ay + 7), fnum(m + dx + 3), fnum(ay - 7)}
 		}
-	}
-	secs := int64(step / time.Second)
-	first := (t0.Unix() + secs - 1) / secs * secs
-	prevDate := ""
-	for u := first; u <= t1.Unix(); u += secs {
-		tt := time.Unix(u, 0).UTC()
-		tk := tlTick{X: fnum(x(tt))}
-		switch {
-		case step >= 24*time.Hour:
-			tk.Label = tt.Format("2006-01-02")
-		case step < time.Minute:
-			tk.Label = tt.Format("15:04:05")
-		default:
-			tk.Label = tt.Format("15:04")
-		}
-		if dd := tt.Format("2006-01-02"); !clock && step < 24*time.Hour && dd != prevDate {
-			tk.Date, prevDate = dd, dd
-		}
-		d.Ticks = append(d.Ticks, tk)
+		d.Breaks = append(d.Breaks, tlBreak{X: fnum(p.x1 + 8), Y: strconv.Itoa(tlTop), W: fnum(s.x0 - p.x1 - 16),
+			H: strconv.Itoa(len(d.Lanes) * tlLaneH), Mid: fnum(m), LabelY: strconv.Itoa(d.Height - tlBottom), Label: skipped,
+			Title: fmt.Sprintf(t.BreakTitle, skipped), S1: stroke(-3), S2: stroke(3),
+			CutX: fnum(m - 3), CutY: fnum(ay - 2)})
 	}
 
 	// Bars: the span of each file's evidence in each lane, and the runs.
@@ -347,7 +339,8 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 		d.Spans = append(d.Spans, tlSpan{X: fnum(xa), Y: strconv.Itoa(mid(k.lane) - 4), W: fnum(xb - xa),
 			Title: name + ": " + s.a.Format(format) + " – " + s.b.Format(format)})
 	}
-	for _, e := range entries {
+	runAt := map[int]int{} // entry index -> index in d.Runs
+	for i, e := range entries {
 		if e.Num != 0 || e.end.IsZero() {
 			continue
 		}
@@ -356,24 +349,52 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 			xb = xa + 4
 		}
 		y := mid(laneOf[e.Server]) + 8
+		runAt[i] = len(d.Runs)
 		d.Runs = append(d.Runs, tlRun{X: fnum(xa), Y: strconv.Itoa(y), W: fnum(xb - xa),
 			TextX: fnum(xa), TextY: strconv.Itoa(y + 16), Label: Shorten(e.Title, tlMaxRun),
 			Title: e.Title + " · " + e.When + " · " + e.Location})
 	}
 
-	// Marks, and one label per finding and lane, above the mark or, when
-	// that place is taken, below it. Events are grey diamonds.
-	type laneState struct{ above, below float64 }
+	// Marks, and one label per finding and lane: above the mark, or below
+	// it when that place is taken; when both are, beside the nearer of the
+	// two labels already there, so that no two labels overlap. Runs and
+	// events are named in the row below, from their start rightwards.
+	type laneState struct{ above, below float64 } // the right edges of the last labels
 	state := map[int]*laneState{}
 	labelled := map[[2]int]bool{}
-	for _, p := range entries {
+	for i, p := range entries {
 		lane := laneOf[p.Server]
 		mx, my := x(p.t), mid(lane)
+		st := state[lane]
+		if st == nil {
+			st = &laneState{above: math.Inf(-1), below: math.Inf(-1)}
+			state[lane] = st
+		}
 		if p.Num == 0 {
-			if p.end.IsZero() {
-				d.Events = append(d.Events, tlMark{X: fnum(mx), Y: strconv.Itoa(my), Class: "event",
-					BX: fnum(mx - 4.5), BY: fnum(float64(my) - 4.5),
-					Title: p.When + " · " + p.Title + " · " + p.Location})
+			text := Shorten(p.Title, tlMaxRun)
+			w := eventLabelWidth(text)
+			lx := max(mx-4, st.below+labelGap)
+			if lx+w > tlWidth-4 { // keep it inside the drawing: end it at the mark
+				lx = max(min(lx, mx+4-w), st.below+labelGap)
+			}
+			// A name with no room left is not drawn; its tooltip and the
+			// list under the drawing still give it.
+			fits := lx+w <= tlWidth
+			if fits {
+				st.below = lx + w
+			}
+			if r, ok := runAt[i]; ok {
+				d.Runs[r].TextX = fnum(lx)
+				if !fits {
+					d.Runs[r].Label = ""
+				}
+				continue
+			}
+			d.Events = append(d.Events, tlMark{X: fnum(mx), Y: strconv.Itoa(my), Class: "event",
+				BX: fnum(mx - 4.5), BY: fnum(float64(my) - 4.5),
+				Title: p.When + " · " + p.Title + " · " + p.Location})
+			if fits {
+				d.EventLabels = append(d.EventLabels, tlLabel{X: fnum(lx), Y: strconv.Itoa(my + 24), Text: text})
 			}
 			continue
 		}
@@ -385,22 +406,33 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 			continue
 		}
 		labelled[k] = true
-		st := state[lane]
-		if st == nil {
-			st = &laneState{above: -1e9, below: -1e9}
-			state[lane] = st
-		}
-		ly := my - 12
-		if mx-st.above < tlLabelW && mx-st.below >= tlLabelW {
-			ly = my + 22
-			st.below = mx
+		text := fmt.Sprintf("F%d", p.Num)
+		half := labelWidth(text) / 2
+		// The centre each row allows: the mark's x, or just right of the
+		// row's last label.
+		ax, bx := max(mx, st.above+labelGap+half), max(mx, st.below+labelGap+half)
+		lx, ly := ax, my-12
+		if bx < ax {
+			lx, ly = bx, my+22
+			st.below = lx + half
 		} else {
-			st.above = mx
+			st.above = lx + half
 		}
-		d.Labels = append(d.Labels, tlLabel{X: fnum(mx), Y: strconv.Itoa(ly), Text: fmt.Sprintf("F%d", p.Num), Href: p.Href})
+		d.Labels = append(d.Labels, tlLabel{X: fnum(lx), Y: strconv.Itoa(ly), Text: text, Href: p.Href})
 	}
 	return d
 }
+
+// labelGap is the least space between two finding labels of a lane.
+const labelGap = 3.0
+
+// labelWidth is about how wide a finding label ("F12") is drawn, in the
+// drawing's units (11px bold digits).
+func labelWidth(s string) float64 { return 7.5*float64(len(s)) + 2 }
+
+// eventLabelWidth is about how wide the name of a run or event is drawn
+// (10px text; generous, so that names never run into each other).
+func eventLabelWidth(s string) float64 { return 6 * float64(utf8.RuneCountInString(s)) }
 
 // sevClass is the CSS class of a severity.
 func sevClass(s detectors.Severity) string {

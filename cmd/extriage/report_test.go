@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,9 @@ func TestDemoReportInBrowser(t *testing.T) {
 			Path, SHA256 string
 			Unrecognised bool
 		}
+		Hosts []struct {
+			Name, Product string
+		}
 		Findings []struct {
 			Rule, Title string
 			Evidence    []struct {
@@ -229,6 +233,40 @@ func TestDemoReportInBrowser(t *testing.T) {
 	}
 	if hasSVG := strings.Contains(dom, `<svg class="tl" id="timeline-svg"`); hasSVG != dated {
 		t.Errorf("timeline SVG drawn: %v; evidence with a date: %v", hasSVG, dated)
+	}
+	// Each finding with dated evidence has its mark and label on the
+	// dated timeline, and with time-of-day evidence on the clock one.
+	svgs := map[string]string{}
+	for _, id := range []string{"timeline-svg", "timeline-clock-svg"} {
+		svgs[id] = regexp.MustCompile(`(?s)<svg class="tl" id="` + id + `".*?</svg>`).FindString(dom)
+	}
+	for i, f := range doc.Findings {
+		for _, e := range f.Evidence {
+			id := ""
+			switch {
+			case e.Time != "" && (e.TimeQuality == "" || e.TimeQuality == "no-zone"):
+				id = "timeline-svg"
+			case e.Time != "" && e.TimeQuality == "no-date":
+				id = "timeline-clock-svg"
+			default:
+				continue
+			}
+			svg := svgs[id]
+			if !strings.Contains(svg, fmt.Sprintf(`<a href="#f-%d"><circle class="mark `, i+1)) ||
+				!strings.Contains(svg, fmt.Sprintf(`>F%d</text>`, i+1)) {
+				t.Errorf("%s: no mark or label for F%d (%s)", id, i+1, f.Rule)
+			}
+		}
+	}
+	// The server inventory: a row per host with its product.
+	inv := regexp.MustCompile(`(?s)<table class="inventory">.*?</table>`).FindString(dom)
+	if len(doc.Hosts) == 0 {
+		t.Error("the demo bundle gave no host")
+	}
+	for _, h := range doc.Hosts {
+		if !strings.Contains(inv, ">"+h.Name+"</a></td>") || !strings.Contains(inv, "<td>"+h.Product+"</td>") {
+			t.Errorf("server inventory: no row for %s (%s)", h.Name, h.Product)
+		}
 	}
 	for _, in := range doc.Inputs {
 		if in.SHA256 != "" && !strings.Contains(dom, in.SHA256) {
