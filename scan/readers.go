@@ -167,11 +167,14 @@ func (s *hashSource) drainPending() {
 func (s *hashSource) sum() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	buf := make([]byte, 64<<10)
+	var buf []byte // only when bytes are left to read: most inputs are hashed by then
 	for s.next < s.size {
 		s.drainPending()
 		if s.next >= s.size {
 			break
+		}
+		if buf == nil {
+			buf = make([]byte, min(64<<10, s.size-s.next))
 		}
 		want := min(int64(len(buf)), s.size-s.next)
 		n, err := s.r.ReadAt(buf[:want], s.next)
