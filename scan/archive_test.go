@@ -151,6 +151,18 @@ func badCases(t *testing.T) []badCase {
 		nested = zipOf(t, entry{name: fmt.Sprintf("d%d.zip", i+1), data: nested})
 	}
 	small := Limits{MinRatioBytes: 1 << 20, MaxRatio: 50}
+	// A bomb of nested zips whose members each stay below the size the
+	// per-member ratio applies to: 16 x 16 members of 512 KiB of zeros.
+	half := make([]byte, 512<<10)
+	var leaves []entry
+	for i := range 16 {
+		leaves = append(leaves, entry{name: fmt.Sprintf("f%02d.txt", i), data: half})
+	}
+	var mids []entry
+	for i := range 16 {
+		mids = append(mids, entry{name: fmt.Sprintf("m%02d.zip", i), data: zipOf(t, leaves...)})
+	}
+	fan := zipOf(t, mids...)
 	return []badCase{
 		{name: "corrupt zip", files: map[string][]byte{"bad.zip": corrupt},
 			path: "bad.zip!KB1.log", want: []string{"damaged"}},
@@ -173,6 +185,10 @@ func badCases(t *testing.T) []badCase {
 			path: "bomb.zip!zeros.log", want: []string{"not read", "--max-ratio", "zip bomb"}},
 		{name: "tar.gz bomb", files: map[string][]byte{"bomb.tar.gz": gzipOf(t, tarOf(t, entry{name: "zeros.log", data: zeros}))}, lim: small,
 			path: "bomb.tar.gz!zeros.log", want: []string{"stopped after", "--max-ratio"}},
+		{name: "overlapping members", files: map[string][]byte{"overlap.zip": overlappingZip(t, 500, make([]byte, 512<<10))},
+			path: "overlap.zip!z0001.txt", want: []string{"not read", "overlaps", "z0000.txt", "zip bomb"}},
+		{name: "nested bomb", files: map[string][]byte{"fan.zip": fan}, lim: small,
+			path: "fan.zip!m00.zip!f01.txt", want: []string{"not read", "fan.zip", "would have expanded", "--max-ratio"}},
 		{name: "total bytes", files: map[string][]byte{"big.zip": zipOf(t, entry{name: "a.txt", data: text(1)}, entry{name: "b.txt", data: text(2)},
 			entry{name: "c.txt", data: text(3)})}, lim: Limits{MaxBytes: 5 << 19},
 			path: "big.zip!c.txt", want: []string{"--max-archive-bytes", "big.zip"}},
@@ -408,5 +424,47 @@ func TestPerBundleUnreadable(t *testing.T) {
 	}
 	if res.Summary.Verdicts[VerdictUnreadable] != 3 || res.Summary.Bundles != 4 {
 		t.Errorf("summary = %+v", res.Summary)
+	}
+}
+
+// Once an archive has expanded past --max-ratio times its size on disk,
+// nothing more is read out of it, nested archives included: a bomb costs
+// a few megabytes, not --max-archive-bytes.
+func TestArchiveExpansionStopsTheArchive(t *testing.T) {
+	half := make([]byte, 512<<10)
+	var leaves, mids []entry
+	for i := range 16 {
+		leaves = append(leaves, entry{name: fmt.Sprintf("f%02d.txt", i), data: half})
+	}
+	for i := range 16 {
+		mids = append(mids, entry{name: fmt.Sprintf("m%02d.zip", i), data: zipOf(t, leaves...)})
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"b/fan.zip": zipOf(t, mids...), "b/EXCH01/KB1.log": []byte(failedLog)})
+	res := scanArgs(t, dir, Config{Options: Options{Limits: Limits{MinRatioBytes: 1 << 20, MaxRatio: 50}}}, "b")
+	var read int64
+	stopped := 0
+	for _, in := range res.Inputs {
+		if !strings.HasPrefix(in.Path, filepath.Join("b", "fan.zip")+"!") {
+			continue
+		}
+		switch {
+		case in.Failed:
+			if !hasWarning(in, "--max-ratio") {
+				t.Errorf("%s: %q, want the --max-ratio warning", in.Path, in.Warnings)
+			}
+			stopped++
+		case !in.Archive:
+			read += in.Bytes
+		}
+	}
+	if read > 2<<20 {
+		t.Errorf("%d bytes read out of the bomb, want at most 2 MiB", read)
+	}
+	if stopped != 15+15 { // the rest of m00 and the other 15 inner archives
+		t.Errorf("%d members stopped, want 30", stopped)
+	}
+	if got := findings(res, fileInUse); !slices.Equal(got, []string{fileInUse + "@EXCH01"}) {
+		t.Errorf("findings = %q, want the log beside the bomb", got)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -269,7 +271,7 @@ func (w *walker) archive(n *node, kind archiveKind, info *InputInfo) {
 		return
 	}
 	if w.bud == nil {
-		w.bud = &budget{lim: w.lim, root: n.path}
+		w.bud = &budget{lim: w.lim, root: n.path, size: n.size}
 	}
 	ctx := n.slots.enterArchive(lastName(n.path), n.isRoot)
 	switch kind {
@@ -375,13 +377,13 @@ func (w *walker) member(parent *node, m *member, ctx hostSlots) {
 	case m.method != "":
 		fail(fmt.Sprintf("compressed with %s, which extriage cannot read; skipped", m.method))
 		return
-	case w.bud.hit.Load():
-		fail(fmt.Sprintf("not read: the limit of %s read out of one archive (--max-archive-bytes) was reached earlier in %s", humanBytes(w.lim.MaxBytes), w.bud.root))
+	case w.bud.stopped() != "":
+		fail(w.bud.stopped())
 		return
 	}
 	if !m.accounted {
-		if !w.bud.fits(m.size) {
-			fail(w.bud.overError(fmt.Sprintf("it would expand to %s,", humanBytes(m.size))).Error())
+		if err := w.bud.fits(m.size); err != nil {
+			fail(err.Error())
 			return
 		}
 		if m.csize > 0 && m.size > w.lim.MinRatioBytes && float64(m.size) > w.lim.MaxRatio*float64(m.csize) {
@@ -509,13 +511,48 @@ func (w *walker) zip(n *node, info *InputInfo, ctx hostSlots) {
 		}
 		return
 	}
+	var spans dataSpans
 	for _, zf := range zr.File {
 		if strings.HasSuffix(zf.Name, "/") || zf.Mode().IsDir() {
 			continue
 		}
 		info.Members++
-		w.member(n, zipMember(zf, n.src), ctx)
+		m := zipMember(zf, n.src)
+		if off, err := zf.DataOffset(); err == nil && m.unreadable == "" {
+			if other := spans.add(off, int64(zf.CompressedSize64), zf.Name); other != "" {
+				m.unreadable = fmt.Sprintf("not read: its compressed data overlaps that of the member %q, which no zip tool writes (a zip bomb built from overlapping members?)", other)
+			}
+		}
+		w.member(n, m, ctx)
 	}
+}
+
+// dataSpans are the byte ranges of a zip archive's members' data, so that
+// members which share their data (one deflated block read under thousands
+// of names, a zip bomb no size limit per member stops) are told apart from
+// honest ones.
+type dataSpans struct {
+	spans []dataSpan // sorted by start, never overlapping
+}
+
+type dataSpan struct {
+	start, end int64
+	name       string
+}
+
+// add records the data of a member, or returns the name of the member
+// whose data it overlaps (and records nothing).
+func (d *dataSpans) add(off, size int64, name string) string {
+	if size <= 0 {
+		return ""
+	}
+	end := off + size
+	i := sort.Search(len(d.spans), func(i int) bool { return d.spans[i].end > off })
+	if i < len(d.spans) && d.spans[i].start < end {
+		return d.spans[i].name
+	}
+	d.spans = slices.Insert(d.spans, i, dataSpan{off, end, name})
+	return ""
 }
 
 func zipErrText(err error) string {

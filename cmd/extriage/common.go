@@ -47,7 +47,7 @@ func (f *inputFlags) add(c *cobra.Command) {
 	c.Flags().StringArrayVar(&f.exclude, "exclude", nil, "skip files, folders and archive members whose path matches this glob (same forms as --include); repeatable")
 	c.Flags().StringVar(&f.progress, "progress", "auto", "progress display on stderr: auto (when stderr is a terminal), always or never")
 	c.Flags().StringVar(&f.maxBytes, "max-archive-bytes", "32GiB", "most bytes read out of one archive, nested archives included (a guard against zip bombs), e.g. 64GiB")
-	c.Flags().Float64Var(&f.maxRatio, "max-ratio", scan.DefaultMaxRatio, "highest expansion ratio accepted for an archive member bigger than 64 MiB (a guard against zip bombs)")
+	c.Flags().Float64Var(&f.maxRatio, "max-ratio", scan.DefaultMaxRatio, "highest expansion ratio accepted for an archive member, and for an archive as a whole, past 64 MiB (a guard against zip bombs)")
 	c.Flags().IntVar(&f.maxDepth, "max-depth", scan.DefaultMaxDepth, "how deep archives inside archives are opened")
 }
 
