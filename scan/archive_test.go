@@ -205,6 +205,13 @@ func badCases(t *testing.T) []badCase {
 					t.Skip("cannot make symbolic links here:", err)
 				}
 			}, path: filepath.Join("bundle", "EXCH05", "again"), want: []string{"symbolic link loop", "not followed"}},
+		{name: "symlink loop through a link above", files: map[string][]byte{"EXCH05/KB5.log": []byte(cleanLog)},
+			setup: func(t *testing.T, dir string) {
+				if err := os.Symlink("..", filepath.Join(dir, "bundle", "up")); err != nil {
+					t.Skip("cannot make symbolic links here:", err)
+				}
+			}, path: filepath.Join("bundle", "up", "bundle"),
+			want: []string{"symbolic link loop: a folder reached through a symbolic link that leads back to bundle, a folder above it", "not followed"}},
 		{name: "broken symlink", files: map[string][]byte{"EXCH05/KB5.log": []byte(cleanLog)},
 			setup: func(t *testing.T, dir string) {
 				if err := os.Symlink("nowhere", filepath.Join(dir, "bundle", "EXCH05", "dangling.log")); err != nil {

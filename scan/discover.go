@@ -359,9 +359,18 @@ func (d *discoverer) walk(dir, rel, bundle, rootHost string, ancestors []fs.File
 		switch {
 		case st.IsDir():
 			if loop := loopTarget(st, ancestors); loop >= 0 {
-				target, _ := os.Readlink(p)
+				// Name the folder it leads back to: the link's own target
+				// says little when the loop runs through a link higher up.
+				above := dir
+				for range len(ancestors) - 1 - loop {
+					above = filepath.Dir(above)
+				}
+				how := "a symbolic link"
+				if !link {
+					how = "a folder reached through a symbolic link"
+				}
 				d.probs = append(d.probs, Problem{Path: p, Bundle: bundle,
-					Err: fmt.Errorf("symbolic link loop: it leads back to a folder above it (%s); not followed", target)})
+					Err: fmt.Errorf("symbolic link loop: %s that leads back to %s, a folder above it; not followed", how, above)})
 				continue
 			}
 			d.walk(p, erel, bundle, rootHost, append(ancestors[:len(ancestors):len(ancestors)], st), viaLink || link)
