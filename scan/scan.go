@@ -203,9 +203,10 @@ func Run(ctx context.Context, files []File, probs []Problem, eng *detectors.Engi
 			}
 		}
 		hosts := c.Bundle().HostList()
-		res.Hosts = append(res.Hosts, hosts...)
 		names := make([]string, 0, len(hosts))
 		for _, h := range hosts {
+			h.Bundle = b
+			res.Hosts = append(res.Hosts, h)
 			names = append(names, h.Name)
 		}
 		res.bundleHosts[b] = names
