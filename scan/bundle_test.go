@@ -1,10 +1,14 @@
 package scan
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/extriage/extriage/parsers"
 	_ "github.com/extriage/extriage/parsers/exserver" // Get-ExchangeServer lists: roles and builds for the bundle rules
 )
 
@@ -57,5 +61,41 @@ func TestBundleRulesStayInTheirBundle(t *testing.T) {
 	}
 	if want := []string{"caseA/EXFE01@SP2", "caseB/EXFE01@RTM", "caseB/EXFE02@SP2", "caseC/EXFE02@RTM"}; !slices.Equal(hosts, want) {
 		t.Errorf("hosts = %q, want %q", hosts, want)
+	}
+}
+
+// events, like scan, names the first files that are not logs and counts
+// the rest in one warning, so that a folder of thousands of them does not
+// bury the warnings that matter.
+func TestRecordsSumsUpSkippedFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string][]byte{"EXCH01/KB1.log": []byte(failedLog), "EXCH01/KB2.zip": []byte("not a zip")}
+	for i := range 30 {
+		files[fmt.Sprintf("misc/n%02d.txt", i)] = []byte("notes")
+	}
+	writeFiles(t, dir, files)
+	t.Chdir(dir)
+	found, probs, err := DiscoverWith([]string{"."}, DiscoverOptions{})
+	if err != nil || len(probs) != 0 {
+		t.Fatal(err, probs)
+	}
+	var warnings []string
+	records := 0
+	infos, err := RecordsWith(context.Background(), found, Options{}, func(*parsers.Record) error { records++; return nil },
+		func(s string) { warnings = append(warnings, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != 32 || records != 4 {
+		t.Errorf("%d inputs, %d records; want 32 and 4", len(infos), records)
+	}
+	if len(warnings) != maxSkippedListed+1 {
+		t.Fatalf("%d warnings, want %d listed and one count:\n%s", len(warnings), maxSkippedListed, strings.Join(warnings, "\n"))
+	}
+	if !strings.HasPrefix(warnings[0], filepath.Join("EXCH01", "KB2.zip")+": named like an archive") {
+		t.Errorf("first warning = %q, want the damaged archive named", warnings[0])
+	}
+	if last := warnings[len(warnings)-1]; !strings.Contains(last, "11 more files skipped") {
+		t.Errorf("last warning = %q, want the count of the other 11", last)
 	}
 }
