@@ -475,3 +475,28 @@ func TestArchiveExpansionStopsTheArchive(t *testing.T) {
 		t.Errorf("findings = %q, want the log beside the bomb", got)
 	}
 }
+
+// When the argument is an archive, patterns with a slash are matched
+// against the paths inside it, as they are against the paths inside a
+// folder given as the argument.
+func TestIncludeExcludeBelowArchiveArgument(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{
+		"EXCH01.zip": zipOf(t, e(`EXCH01\Setup\KB1.log`, failedLog), e("EXCH01/IIS/KB2.log", failedLog)),
+	})
+	paths := func(res *Result) []string {
+		var out []string
+		for _, in := range res.Inputs {
+			out = append(out, in.Path)
+		}
+		return out
+	}
+	res := scanArgs(t, dir, Config{Discover: DiscoverOptions{Include: []string{"EXCH01/Setup/*.log"}}}, "EXCH01.zip")
+	if got, want := paths(res), []string{"EXCH01.zip", `EXCH01.zip!EXCH01\Setup\KB1.log`}; !slices.Equal(got, want) {
+		t.Errorf("--include: inputs = %q, want %q", got, want)
+	}
+	res = scanArgs(t, dir, Config{Discover: DiscoverOptions{Exclude: []string{"EXCH01/IIS"}}}, "EXCH01.zip")
+	if got, want := paths(res), []string{"EXCH01.zip", `EXCH01.zip!EXCH01\Setup\KB1.log`}; !slices.Equal(got, want) {
+		t.Errorf("--exclude: inputs = %q, want %q", got, want)
+	}
+}

@@ -344,14 +344,21 @@ func (w *walker) member(parent *node, m *member, ctx hostSlots) {
 		return
 	}
 	name := m.name
+	below := parent.match
+	if parent.isRoot {
+		// The archive is the argument: what lies below it, which
+		// --include and --exclude patterns with a slash are matched
+		// against, is the member's own path.
+		below = ""
+	}
 	n := &node{
 		path:  parent.path + "!" + name,
-		match: memberMatch(parent.match, name),
+		match: memberMatch(below, name),
 		depth: parent.depth + 1,
 		size:  m.size,
 		mod:   m.mod,
 	}
-	if w.filter.Excluded(n.match) || (w.filter.hasInclude() && !w.filter.Included(n.match) && !archiveName(name)) {
+	if w.filter.excludedMember(n.match) || (w.filter.hasInclude() && !w.filter.Included(n.match) && !archiveName(name)) {
 		return
 	}
 	n.slots = ctx.member(name)
