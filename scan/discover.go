@@ -65,8 +65,9 @@ type DiscoverOptions struct {
 // against the path below the argument, archive members included, with
 // slashes ("EX01/**/*.log", "**/IIS/**"); when the argument is an archive,
 // that is the path inside it. An excluded folder takes everything below it,
-// inside archives too ("**/IIS"). Matching ignores case, as Windows does. Archives are never dropped by Include, since they may hold logs
-// that match.
+// inside archives too ("**/IIS"). Matching ignores case, as Windows does.
+// Archives are never dropped by Include, since they may hold logs that
+// match.
 type Filter struct {
 	include, exclude []string
 }
