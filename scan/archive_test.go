@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -212,6 +214,31 @@ func badCases(t *testing.T) []badCase {
 				}
 			}, path: filepath.Join("bundle", "up", "bundle"),
 			want: []string{"symbolic link loop: a folder reached through a symbolic link that leads back to bundle, a folder above it", "not followed"}},
+		{name: "empty file", files: map[string][]byte{"EXCH05/KB5.log": {}},
+			path: filepath.Join("EXCH05", "KB5.log"), want: []string{"empty file: skipped"}},
+		{name: "unreadable file", files: map[string][]byte{"EXCH05/KB5.log": []byte(failedLog)},
+			setup: func(t *testing.T, dir string) {
+				p := filepath.Join(dir, "bundle", "EXCH05", "KB5.log")
+				if os.Geteuid() != 0 {
+					if err := os.Chmod(p, 0); err != nil {
+						t.Skip(err)
+					}
+					return
+				}
+				// Root reads any file whatever its mode; a write-only
+				// kernel setting refuses it even that.
+				const wo = "/proc/sys/vm/compact_memory"
+				if fh, err := os.Open(wo); err == nil || !errors.Is(err, fs.ErrPermission) {
+					if fh != nil {
+						fh.Close()
+					}
+					t.Skip("no file here that root cannot read")
+				}
+				os.Remove(p)
+				if err := os.Symlink(wo, p); err != nil {
+					t.Skip(err)
+				}
+			}, path: filepath.Join("EXCH05", "KB5.log"), want: []string{"cannot open: permission denied"}},
 		{name: "broken symlink", files: map[string][]byte{"EXCH05/KB5.log": []byte(cleanLog)},
 			setup: func(t *testing.T, dir string) {
 				if err := os.Symlink("nowhere", filepath.Join(dir, "bundle", "EXCH05", "dangling.log")); err != nil {
@@ -498,5 +525,22 @@ func TestIncludeExcludeBelowArchiveArgument(t *testing.T) {
 	res = scanArgs(t, dir, Config{Discover: DiscoverOptions{Exclude: []string{"EXCH01/IIS"}}}, "EXCH01.zip")
 	if got, want := paths(res), []string{"EXCH01.zip", `EXCH01.zip!EXCH01\Setup\KB1.log`}; !slices.Equal(got, want) {
 		t.Errorf("--exclude: inputs = %q, want %q", got, want)
+	}
+}
+
+// A folder given with a trailing slash is the same bundle, with the same
+// paths, as without it.
+func TestTrailingSlash(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"bundle/EXCH01/KB1.log": []byte(failedLog)})
+	for _, arg := range []string{"bundle", "bundle/", "bundle" + string(filepath.Separator)} {
+		res := scanArgs(t, dir, Config{}, arg)
+		in := input(t, res, filepath.Join("bundle", "EXCH01", "KB1.log"))
+		if in.Bundle != "bundle" || in.Host != "EXCH01" {
+			t.Errorf("%q: input = %+v, want bundle \"bundle\", host EXCH01", arg, in)
+		}
+		if got := findings(res, fileInUse); !slices.Equal(got, []string{fileInUse + "@EXCH01"}) {
+			t.Errorf("%q: findings = %q", arg, got)
+		}
 	}
 }
