@@ -304,3 +304,67 @@ func tree(t *testing.T, dir string) map[string]int64 {
 	})
 	return out
 }
+
+// --since and --until keep the records of a window, from --since up to
+// but not including --until, for the rules (scan) and for events; the
+// inventory still counts every record read.
+func TestTimeWindow(t *testing.T) {
+	rules := func(r jsonReport) []string {
+		var out []string
+		for _, f := range r.Findings {
+			out = append(out, f.Rule)
+		}
+		return out
+	}
+	all, _, _ := scanJSON(t, demo)
+	late, errs, code := scanJSON(t, "--since", "2006-03-14T22:42:00Z", demo)
+	if code != 1 || slices.Contains(rules(late), "evs-upgrade-required") || !slices.Contains(rules(late), "hotfix-file-in-use") {
+		t.Errorf("--since 22:42: exit %d, rules %q (%s); want the hotfix failure at 23:02 and not the 1025 event at 22:41", code, rules(late), errs)
+	}
+	early, _, _ := scanJSON(t, "--until", "2006-03-14 22:42", demo)
+	if !slices.Contains(rules(early), "evs-upgrade-required") || slices.Contains(rules(early), "hotfix-file-in-use") {
+		t.Errorf("--until 22:42: rules %q; want the 1025 event at 22:41 and not the hotfix failure at 23:02", rules(early))
+	}
+	for i := range all.Inputs {
+		if late.Inputs[i].Records != all.Inputs[i].Records || all.Inputs[i].Records == 0 {
+			t.Errorf("%s: %d records with --since, %d without; the inventory counts every record read",
+				all.Inputs[i].Path, late.Inputs[i].Records, all.Inputs[i].Records)
+		}
+	}
+
+	events := func(args ...string) []string {
+		out, errs, code := extriage(t, append([]string{"events", "--format", "jsonl"}, append(args, demo)...)...)
+		if code != 0 {
+			t.Fatalf("events %v: exit %d: %s", args, code, errs)
+		}
+		var times []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if line == "" {
+				continue
+			}
+			var rec struct {
+				Time string `json:"time"`
+			}
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+			times = append(times, rec.Time)
+		}
+		return times
+	}
+	if got := events("--since", "2006-03-14T22:41:07Z", "--until", "2006-03-14T22:41:08Z"); !slices.Equal(got, []string{"2006-03-14T22:41:07Z"}) {
+		t.Errorf("one second: %q, want the 1025 event only (--since is inclusive)", got)
+	}
+	if got := events("--since", "2006-03-14T22:41:07Z", "--until", "2006-03-14T22:41:07Z"); len(got) != 0 {
+		t.Errorf("empty window: %q, want nothing (--until is exclusive)", got)
+	}
+	got := events("--since", "2006-03-14 23:00", "--until", "2006-03-15")
+	if len(got) == 0 {
+		t.Fatal("no record between 23:00 and midnight, want the hotfix run")
+	}
+	for _, ts := range got {
+		if ts < "2006-03-14T23:00:00" || ts >= "2006-03-15" {
+			t.Errorf("record at %q is outside the window", ts)
+		}
+	}
+}
