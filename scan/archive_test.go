@@ -239,6 +239,9 @@ func badCases(t *testing.T) []badCase {
 					t.Skip(err)
 				}
 			}, path: filepath.Join("EXCH05", "KB5.log"), want: []string{"cannot open: permission denied"}},
+		{name: "links in a tar", files: map[string][]byte{"links.tar": tarOf(t, entry{name: "KB1.log", data: []byte(failedLog)},
+			entry{name: "again.log", link: "KB1.log"}, entry{name: "soft.log", link: "/etc/passwd", symlink: true})},
+			path: "links.tar!again.log", want: []string{`a hard link to the member "KB1.log"`}, wantFinding: fileInUse + "@LINKS"},
 		{name: "broken symlink", files: map[string][]byte{"EXCH05/KB5.log": []byte(cleanLog)},
 			setup: func(t *testing.T, dir string) {
 				if err := os.Symlink("nowhere", filepath.Join(dir, "bundle", "EXCH05", "dangling.log")); err != nil {

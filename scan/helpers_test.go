@@ -49,6 +49,10 @@ type entry struct {
 	data  []byte
 	store bool   // zip: stored, not deflated
 	flags uint16 // zip: extra header flags (1 = encrypted)
+	// link makes a tar entry a hard link (a symbolic one with symlink)
+	// to this name.
+	link    string
+	symlink bool
 }
 
 func e(name, data string) entry { return entry{name: name, data: []byte(data)} }
@@ -82,8 +86,15 @@ func tarOf(t testing.TB, entries ...entry) []byte {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, en := range entries {
-		if err := tw.WriteHeader(&tar.Header{Name: en.name, Mode: 0o644, Size: int64(len(en.data)), Typeflag: tar.TypeReg,
-			ModTime: time.Date(2010, 4, 14, 10, 0, 0, 0, time.UTC)}); err != nil {
+		hdr := &tar.Header{Name: en.name, Mode: 0o644, Size: int64(len(en.data)), Typeflag: tar.TypeReg,
+			ModTime: time.Date(2010, 4, 14, 10, 0, 0, 0, time.UTC)}
+		if en.link != "" {
+			hdr.Typeflag, hdr.Linkname, hdr.Size = tar.TypeLink, en.link, 0
+			if en.symlink {
+				hdr.Typeflag = tar.TypeSymlink
+			}
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := tw.Write(en.data); err != nil {

@@ -783,8 +783,10 @@ func tarMember(hdr *tar.Header) *member {
 	case tar.TypeReg, '\x00': // '\x00' is the regular file of old tar writers
 	case tar.TypeDir, tar.TypeXGlobalHeader:
 		return nil
-	case tar.TypeSymlink, tar.TypeLink:
+	case tar.TypeSymlink:
 		m.mode = fs.ModeSymlink
+	case tar.TypeLink:
+		m.unreadable = fmt.Sprintf("a hard link to the member %q: that member is read under its own name, not again here", hdr.Linkname)
 	case tar.TypeGNUSparse:
 		m.unreadable = "a sparse file: extriage does not read sparse tar members"
 	default:
