@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/parsers"
@@ -120,14 +121,11 @@ func (f *inputFlags) progressFor(stderr io.Writer) (scan.Progress, error) {
 	return nil, usageError("--progress: want auto, always or never")
 }
 
-// isTerminal reports whether w is a terminal (a character device).
+// isTerminal reports whether w is a terminal. A character device is not
+// enough: standard error sent to /dev/null (or NUL on Windows) is one.
 func isTerminal(w io.Writer) bool {
 	fh, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := fh.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(fh.Fd()))
 }
 
 // scanConfig gathers what the flags say about finding and reading inputs.

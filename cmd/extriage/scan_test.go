@@ -368,3 +368,22 @@ func TestTimeWindow(t *testing.T) {
 		}
 	}
 }
+
+// --progress auto draws only on a terminal: standard error sent to the
+// null device, a character device but no terminal, gets nothing.
+func TestProgressNotOnNullDevice(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer null.Close()
+	if isTerminal(null) {
+		t.Errorf("%s is taken for a terminal", os.DevNull)
+	}
+	if f, err := os.CreateTemp(t.TempDir(), "err"); err == nil {
+		if isTerminal(f) {
+			t.Error("a plain file is taken for a terminal")
+		}
+		f.Close()
+	}
+}
