@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -559,5 +560,33 @@ func TestTrailingSlash(t *testing.T) {
 		if got := findings(res, fileInUse); !slices.Equal(got, []string{fileInUse + "@EXCH01"}) {
 			t.Errorf("%q: findings = %q", arg, got)
 		}
+	}
+}
+
+// Zip member names that are not UTF-8 (Windows' compressed folders write
+// the OEM code page) are decoded: 852 for Polish letters, else 437.
+func TestZipMemberNamesInOEMCodePages(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"Dzienniki zdarze\xe4/EXCH01/KB1.log", "Journal d'\x82v\x82nements/KB2.log", "B\x91r/KB3.log"} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, NonUTF8: true, Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(failedLog))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"case.zip": buf.Bytes()})
+	res := scanArgs(t, dir, Config{}, "case.zip")
+	for _, want := range []string{"case.zip!Dzienniki zdarzeń/EXCH01/KB1.log", "case.zip!Journal d'événements/KB2.log", "case.zip!Bær/KB3.log"} {
+		if in := input(t, res, want); in.Format != "updatelog" {
+			t.Errorf("%s = %+v", want, in)
+		}
+	}
+	if got := findings(res, fileInUse); !slices.Contains(got, fileInUse+"@EXCH01") {
+		t.Errorf("findings = %q, want one on EXCH01, the folder inside the archive", got)
 	}
 }

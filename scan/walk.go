@@ -571,7 +571,7 @@ func zipErrText(err error) string {
 
 // zipMember describes a member of a readable zip archive.
 func zipMember(zf *zip.File, archive io.ReaderAt) *member {
-	m := &member{name: zf.Name, size: int64(zf.UncompressedSize64), csize: int64(zf.CompressedSize64),
+	m := &member{name: memberName(zf.Name), size: int64(zf.UncompressedSize64), csize: int64(zf.CompressedSize64),
 		mod: zf.Modified, mode: zf.Mode(), encrypted: zf.Flags&1 != 0, open: zf.Open}
 	switch zf.Method {
 	case zip.Store:
@@ -639,7 +639,7 @@ func salvageZip(r io.ReaderAt, size, maxBytes int64) ([]*member, string) {
 			break
 		}
 		data := off + 30 + nlen + xlen
-		m := &member{name: string(name), size: usize, csize: csize, mod: dosDateTime(dosDate, dosTime), encrypted: flags&1 != 0}
+		m := &member{name: memberName(string(name)), size: usize, csize: csize, mod: dosDateTime(dosDate, dosTime), encrypted: flags&1 != 0}
 		m.warnings = append(m.warnings, "recovered from a damaged archive: its checksum is not verified")
 		if strings.HasSuffix(m.name, "/") {
 			off = data + csize
