@@ -184,7 +184,7 @@ func summaryLine(r *Report, tr tableText) string {
 	}
 	read := 0
 	for _, in := range r.Inputs {
-		if !in.Unrecognised && !in.Failed {
+		if !in.Unrecognised && !in.Failed && !in.Archive { // logs read; an archive only holds them
 			read++
 		}
 	}

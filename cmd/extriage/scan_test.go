@@ -387,3 +387,20 @@ func TestProgressNotOnNullDevice(t *testing.T) {
 		f.Close()
 	}
 }
+
+// The summary line counts the logs read, not the archives opened: a
+// bundle of archives none of whose members is a log reads "0 of".
+func TestSummaryCountsLogsNotArchives(t *testing.T) {
+	threeBundles(t)
+	out, errs, code := extriage(t, "scan", "--include", "*.evtx", "cases/alpha.zip")
+	if code != 2 || !strings.Contains(errs, "no input could be read as a log") {
+		t.Errorf("exit %d, stderr %q; want 2, nothing readable", code, errs)
+	}
+	if !strings.Contains(out, "; 0 of ") {
+		t.Errorf("summary says logs were read:\n%s", out)
+	}
+	out, _, _ = extriage(t, "report", "--format", "markdown", "--include", "*.evtx", "cases/alpha.zip")
+	if !strings.Contains(out, "; 0 of ") {
+		t.Errorf("report summary says logs were read:\n%s", out)
+	}
+}
