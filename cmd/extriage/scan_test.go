@@ -119,8 +119,18 @@ type bundleDoc struct {
 // summary of the rules across bundles.
 func TestPerBundle(t *testing.T) {
 	threeBundles(t)
-	out, errs, code := extriage(t, "scan", "--per-bundle", "--format", "json", "--progress", "never",
-		filepath.Join("cases", "alpha.zip"), filepath.Join("cases", "beta"), filepath.Join("cases", "gamma"))
+	// The bundles named one by one, and as the shell would leave the
+	// quoted pattern of the README ('cases/*').
+	for _, args := range [][]string{
+		{filepath.Join("cases", "alpha.zip"), filepath.Join("cases", "beta"), filepath.Join("cases", "gamma")},
+		{"cases/*"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) { checkPerBundle(t, args) })
+	}
+}
+
+func checkPerBundle(t *testing.T, args []string) {
+	out, errs, code := extriage(t, append([]string{"scan", "--per-bundle", "--format", "json", "--progress", "never"}, args...)...)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (an error finding); stderr: %s", code, errs)
 	}
