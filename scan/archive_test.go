@@ -527,7 +527,7 @@ func TestArchiveExpansionStopsTheArchive(t *testing.T) {
 func TestIncludeExcludeBelowArchiveArgument(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string][]byte{
-		"EXCH01.zip": zipOf(t, e(`EXCH01\Setup\KB1.log`, failedLog), e("EXCH01/IIS/KB2.log", failedLog)),
+		"EXCH01.zip": zipOf(t, e(`EXCH01\`, ""), e(`EXCH01\Setup\`, ""), e(`EXCH01\Setup\KB1.log`, failedLog), e("EXCH01/IIS/KB2.log", failedLog)),
 	})
 	paths := func(res *Result) []string {
 		var out []string

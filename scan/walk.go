@@ -520,7 +520,7 @@ func (w *walker) zip(n *node, info *InputInfo, ctx hostSlots) {
 	}
 	var spans dataSpans
 	for _, zf := range zr.File {
-		if strings.HasSuffix(zf.Name, "/") || zf.Mode().IsDir() {
+		if folderEntry(zf.Name) || zf.Mode().IsDir() {
 			continue
 		}
 		info.Members++
@@ -560,6 +560,12 @@ func (d *dataSpans) add(off, size int64, name string) string {
 	}
 	d.spans = slices.Insert(d.spans, i, dataSpan{off, end, name})
 	return ""
+}
+
+// folderEntry reports whether a zip entry name is a folder's: it ends in a
+// slash, or in a backslash as some Windows tools write them.
+func folderEntry(name string) bool {
+	return strings.HasSuffix(name, "/") || strings.HasSuffix(name, `\`)
 }
 
 func zipErrText(err error) string {
@@ -641,7 +647,7 @@ func salvageZip(r io.ReaderAt, size, maxBytes int64) ([]*member, string) {
 		data := off + 30 + nlen + xlen
 		m := &member{name: memberName(string(name)), size: usize, csize: csize, mod: dosDateTime(dosDate, dosTime), encrypted: flags&1 != 0}
 		m.warnings = append(m.warnings, "recovered from a damaged archive: its checksum is not verified")
-		if strings.HasSuffix(m.name, "/") {
+		if folderEntry(m.name) {
 			off = data + csize
 			continue
 		}
