@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -412,5 +413,28 @@ func TestSummaryCountsLogsNotArchives(t *testing.T) {
 	out, _, _ = extriage(t, "report", "--format", "markdown", "--include", "*.evtx", "cases/alpha.zip")
 	if !strings.Contains(out, "; 0 of ") {
 		t.Errorf("report summary says logs were read:\n%s", out)
+	}
+}
+
+// --jobs N bounds the threads of the whole run (the EVTX parser's chunk
+// workers included), never above what Go chose, and the run gives the
+// limit back.
+func TestJobsLimitThreads(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	restore := limitCPU(1)
+	if n := runtime.GOMAXPROCS(0); n != 1 {
+		t.Errorf("--jobs 1: GOMAXPROCS %d, want 1", n)
+	}
+	restore()
+	restore = limitCPU(before + 64)
+	if n := runtime.GOMAXPROCS(0); n != before {
+		t.Errorf("--jobs %d: GOMAXPROCS %d, want it left at %d", before+64, n, before)
+	}
+	restore()
+	if _, errs, code := extriage(t, "events", "--jobs", "1", "-o", filepath.Join(t.TempDir(), "e.jsonl"), demo); code != 0 {
+		t.Fatalf("events --jobs 1: exit %d: %s", code, errs)
+	}
+	if n := runtime.GOMAXPROCS(0); n != before {
+		t.Errorf("after a run with --jobs 1, GOMAXPROCS is %d, want %d back", n, before)
 	}
 }
