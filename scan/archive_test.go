@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,6 +140,17 @@ func badCases(t *testing.T) []badCase {
 	for i := 40; i < 60; i++ {
 		corrupt[i] ^= 0x5a
 	}
+	// A deflated member bigger than MemberMemory is streamed: its CRC-32
+	// is checked only where the stream ends.
+	filler := strings.Repeat("12.500: filler line of the hotfix log\r\n", 4000)
+	exact := failedLog + filler[:128<<10-len(failedLog)-2] + "\r\n" // a multiple of the reads: none runs into the stream's end
+	badStreamCRC := zipOf(t, e("KB1.log", exact))
+	cd := bytes.LastIndex(badStreamCRC, []byte("PK\x01\x02"))
+	badStreamCRC[cd+16] ^= 1
+	long := failedLog + filler[:8000]
+	lying := zipOf(t, e("KB1.log", long))
+	cd = bytes.LastIndex(lying, []byte("PK\x01\x02"))
+	binary.LittleEndian.PutUint32(lying[cd+24:], uint32(len(long)-100)) // the uncompressed size
 	badCRC := zipOf(t, entry{name: "KB1.log", data: []byte(failedLog), store: true})
 	badCRC[bytes.Index(badCRC, []byte("FileInUse"))] ^= 1 // one byte of the stored data
 	zeros := make([]byte, 8<<20)
@@ -172,6 +184,10 @@ func badCases(t *testing.T) []badCase {
 			path: "bad.zip!KB1.log", want: []string{"damaged"}},
 		{name: "checksum", files: map[string][]byte{"crc.zip": badCRC},
 			path: "crc.zip!KB1.log", want: []string{"checksum mismatch"}},
+		{name: "checksum of a streamed member", files: map[string][]byte{"crc.zip": badStreamCRC}, lim: Limits{MemberMemory: 1024},
+			path: "crc.zip!KB1.log", want: []string{"checksum mismatch"}, wantFinding: fileInUse + "@CRC"},
+		{name: "streamed member longer than stated", files: map[string][]byte{"long.zip": lying}, lim: Limits{MemberMemory: 1024},
+			path: "long.zip!KB1.log", want: []string{"damaged"}, wantFinding: fileInUse + "@LONG"},
 		{name: "not a zip at all", files: map[string][]byte{"junk.zip": append([]byte("PK\x03\x04"), make([]byte, 100)...)},
 			path: "junk.zip", want: []string{"not a readable zip archive"}},
 		{name: "named zip", files: map[string][]byte{"fake.zip": []byte("hello, I am not an archive")},
