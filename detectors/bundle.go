@@ -15,6 +15,9 @@ type Host struct {
 	Role    string `json:"role"`              // front-end, back-end, mailbox, ...
 	Cluster string `json:"cluster,omitempty"` // "node" when the host is a cluster node
 	OS      string `json:"os,omitempty"`      // e.g. "Windows Server 2003 SP1 (5.2.3790)"
+	// Bundle is the bundle (case) the host was seen in, set by the scan:
+	// with --per-bundle two cases may each have a server of the same name.
+	Bundle string `json:"bundle,omitempty"`
 }
 
 // Fact is something a file says about a host that bundle rules compare

@@ -409,7 +409,7 @@ func (t *labels) summary(r *Report) string {
 	}
 	read := 0
 	for _, in := range r.Inputs {
-		if !in.Unrecognised && !in.Failed {
+		if !in.Unrecognised && !in.Failed && !in.Archive { // logs read; an archive only holds them
 			read++
 		}
 	}

@@ -63,9 +63,11 @@ type DiscoverOptions struct {
 // Filter applies --include and --exclude patterns. A pattern without a
 // slash is matched against the base name ("*.evtx"); one with a slash
 // against the path below the argument, archive members included, with
-// slashes ("EX01/**/*.log", "**/IIS/**"). Matching ignores case, as Windows
-// does. Archives are never dropped by Include, since they may hold logs
-// that match.
+// slashes ("EX01/**/*.log", "**/IIS/**"); when the argument is an archive,
+// that is the path inside it. An excluded folder takes everything below it,
+// inside archives too ("**/IIS"). Matching ignores case, as Windows does.
+// Archives are never dropped by Include, since they may hold logs that
+// match.
 type Filter struct {
 	include, exclude []string
 }
@@ -111,6 +113,22 @@ func matchAny(pats []string, rel string) bool {
 // Excluded reports whether a file, folder or member at rel is excluded.
 func (f *Filter) Excluded(rel string) bool {
 	return f != nil && len(f.exclude) > 0 && matchAny(f.exclude, rel)
+}
+
+// excludedMember reports whether an archive member at rel is excluded,
+// itself or through one of the folders above it: an archive lists its
+// members, not its folders, so "--exclude '**/IIS'" must be tried against
+// each folder of the path, as the walk of a folder on disk does.
+func (f *Filter) excludedMember(rel string) bool {
+	if f == nil || len(f.exclude) == 0 {
+		return false
+	}
+	for i := 0; i < len(rel); i++ {
+		if rel[i] == '/' && i > 0 && matchAny(f.exclude, rel[:i]) {
+			return true
+		}
+	}
+	return matchAny(f.exclude, rel)
 }
 
 // Included reports whether a log at rel passes --include.
@@ -359,9 +377,18 @@ func (d *discoverer) walk(dir, rel, bundle, rootHost string, ancestors []fs.File
 		switch {
 		case st.IsDir():
 			if loop := loopTarget(st, ancestors); loop >= 0 {
-				target, _ := os.Readlink(p)
+				// Name the folder it leads back to: the link's own target
+				// says little when the loop runs through a link higher up.
+				above := dir
+				for range len(ancestors) - 1 - loop {
+					above = filepath.Dir(above)
+				}
+				how := "a symbolic link"
+				if !link {
+					how = "a folder reached through a symbolic link"
+				}
 				d.probs = append(d.probs, Problem{Path: p, Bundle: bundle,
-					Err: fmt.Errorf("symbolic link loop: it leads back to a folder above it (%s); not followed", target)})
+					Err: fmt.Errorf("symbolic link loop: %s that leads back to %s, a folder above it; not followed", how, above)})
 				continue
 			}
 			d.walk(p, erel, bundle, rootHost, append(ancestors[:len(ancestors):len(ancestors)], st), viaLink || link)

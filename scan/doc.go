@@ -16,7 +16,9 @@
 //
 // Limits (see Limits) stop zip bombs and archives nested without end: the
 // bytes read out of one archive on disk (nested archives included), the
-// expansion ratio of one member and the nesting depth. A member that would
+// expansion ratio of one member and of one archive on disk as a whole, and
+// the nesting depth. Zip members whose compressed data overlap (one
+// deflated block read under many names) are not read. A member that would
 // pass a limit is not read and its inventory entry says which limit and
 // how to raise it. Encrypted members, compression methods the standard
 // library lacks, corrupt and truncated archives (a zip whose table of

@@ -4,11 +4,14 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +49,10 @@ type entry struct {
 	data  []byte
 	store bool   // zip: stored, not deflated
 	flags uint16 // zip: extra header flags (1 = encrypted)
+	// link makes a tar entry a hard link (a symbolic one with symlink)
+	// to this name.
+	link    string
+	symlink bool
 }
 
 func e(name, data string) entry { return entry{name: name, data: []byte(data)} }
@@ -79,8 +86,15 @@ func tarOf(t testing.TB, entries ...entry) []byte {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, en := range entries {
-		if err := tw.WriteHeader(&tar.Header{Name: en.name, Mode: 0o644, Size: int64(len(en.data)), Typeflag: tar.TypeReg,
-			ModTime: time.Date(2010, 4, 14, 10, 0, 0, 0, time.UTC)}); err != nil {
+		hdr := &tar.Header{Name: en.name, Mode: 0o644, Size: int64(len(en.data)), Typeflag: tar.TypeReg,
+			ModTime: time.Date(2010, 4, 14, 10, 0, 0, 0, time.UTC)}
+		if en.link != "" {
+			hdr.Typeflag, hdr.Linkname, hdr.Size = tar.TypeLink, en.link, 0
+			if en.symlink {
+				hdr.Typeflag = tar.TypeSymlink
+			}
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := tw.Write(en.data); err != nil {
@@ -202,4 +216,57 @@ func listTree(t testing.TB, dir string) map[string]string {
 		return nil
 	})
 	return out
+}
+
+// overlappingZip builds a zip in which n central directory entries all
+// point at the same deflated data (the overlapping-member bomb: no tool
+// writes it, archive/zip reads it without complaint).
+func overlappingZip(t testing.TB, n int, data []byte) []byte {
+	t.Helper()
+	var comp bytes.Buffer
+	fw, err := flate.NewWriter(&comp, flate.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	fw.Close()
+	crc := crc32.ChecksumIEEE(data)
+	le := binary.LittleEndian
+	var out bytes.Buffer
+	name := "zeros.txt"
+	var lh [30]byte
+	le.PutUint32(lh[0:], 0x04034b50)
+	le.PutUint16(lh[4:], 20)
+	le.PutUint16(lh[8:], 8) // deflate
+	le.PutUint32(lh[14:], crc)
+	le.PutUint32(lh[18:], uint32(comp.Len()))
+	le.PutUint32(lh[22:], uint32(len(data)))
+	le.PutUint16(lh[26:], uint16(len(name)))
+	out.Write(lh[:])
+	out.WriteString(name)
+	out.Write(comp.Bytes())
+	cdStart := out.Len()
+	for i := range n {
+		nm := fmt.Sprintf("z%04d.txt", i)
+		var ch [46]byte
+		le.PutUint32(ch[0:], 0x02014b50)
+		le.PutUint16(ch[4:], 20)
+		le.PutUint16(ch[6:], 20)
+		le.PutUint16(ch[10:], 8)
+		le.PutUint32(ch[16:], crc)
+		le.PutUint32(ch[20:], uint32(comp.Len()))
+		le.PutUint32(ch[24:], uint32(len(data)))
+		le.PutUint16(ch[28:], uint16(len(nm)))
+		// local header offset 0: every entry shares the one member's data
+		out.Write(ch[:])
+		out.WriteString(nm)
+	}
+	var end [22]byte
+	le.PutUint32(end[0:], 0x06054b50)
+	le.PutUint16(end[8:], uint16(n))
+	le.PutUint16(end[10:], uint16(n))
+	le.PutUint32(end[12:], uint32(out.Len()-cdStart))
+	le.PutUint32(end[16:], uint32(cdStart))
+	out.Write(end[:])
+	return out.Bytes()
 }

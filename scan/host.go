@@ -50,10 +50,18 @@ var notHostPattern = regexp.MustCompile(`(?i)^(?:(?:kb|q)\d+|sp\d*|cu\d+|ru\d+|u
 // "EX01-1231"), then "-N" when that name was taken.
 var collectorSuffix = regexp.MustCompile(`-[1-9]\d{2,3}(?:-\d{1,3})?$`)
 
+// dateStamp matches the date (and time) collectors and people append to a
+// server's folder or archive name when they collect its logs:
+// EX01-20240131, EX01_2024-01-31, EX01-20240131-1530. No computer name
+// ends in a full date, so it is cut off before the name is judged.
+var dateStamp = regexp.MustCompile(`[-_.](?:19|20)\d{2}(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?:[-_T]\d{4}(?:\d{2})?)?$`)
+
 // hostName returns the computer name a single folder or file-name stem
 // stands for, or "" when it cannot be one (a single character, a generic
-// word, a KB number, a date, anything with "log" in it).
+// word, a KB number, a date, anything with "log" in it). A date stamp at
+// the end (EX01-20240131) is not part of the name.
 func hostName(s string) string {
+	s = dateStamp.ReplaceAllString(s, "")
 	if len(s) < 2 || !netbios.MatchString(s) || notHostNames[strings.ToLower(s)] || notHostPattern.MatchString(s) {
 		return ""
 	}

@@ -30,6 +30,11 @@ func TestHostFromNames(t *testing.T) {
 		{"bundle name last", "EXCH09", map[string][]byte{"EXCH09/Logs/KB1.log": log}, "EXCH09"},
 		{"bundle archive name last", "EXCH10-315.zip", map[string][]byte{"EXCH10-315.zip": zipOf(t, e("KB1.log", failedLog))}, "EXCH10"},
 		{"generic bundle name", "logs", map[string][]byte{"logs/KB1.log": log}, ""},
+		{"server archive with a date", "cases", map[string][]byte{"cases/EXCH11-20240131.zip": zipOf(t, e("KB1.log", failedLog))}, "EXCH11"},
+		{"bundle archive with a date", "EXCH12-20240131.zip", map[string][]byte{"EXCH12-20240131.zip": zipOf(t, e("KB1.log", failedLog))}, "EXCH12"},
+		{"server folder with a date", "case", map[string][]byte{"case/EXCH13_2024-01-31/KB1.log": log}, "EXCH13"},
+		{"server folder with a date and time", "case", map[string][]byte{"case/EXCH14-20240131-1530/KB1.log": log}, "EXCH14"},
+		{"MPS name with a date", "case", map[string][]byte{"case/EXCH15-20240131_Application.log": log}, "EXCH15"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,6 +60,8 @@ func TestHostName(t *testing.T) {
 	for in, want := range map[string]string{
 		"EXCH01-315.zip": "EXCH01", "EXCH01-1231-2.zip": "EXCH01", "EXCH01.zip": "EXCH01", "SRV-EX-01.zip": "SRV-EX-01",
 		"EXCH01_Logs.zip": "EXCH01", "Setup_Logs.zip": "", "logs.tar.gz": "",
+		"EX01-20240131.zip": "EX01", "EX01_20240131.zip": "EX01", "EX01-2024-01-31.zip": "EX01", "EX01-20240131-0930.tar.gz": "EX01",
+		"20240131.zip": "", "Logs-20240131.zip": "", "EX01-20241399.zip": "EX01-20241399", // not a date
 	} {
 		if got := hostFromArchiveName(in); got != want {
 			t.Errorf("hostFromArchiveName(%q) = %q, want %q", in, got, want)

@@ -167,11 +167,14 @@ func (s *hashSource) drainPending() {
 func (s *hashSource) sum() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	buf := make([]byte, 64<<10)
+	var buf []byte // only when bytes are left to read: most inputs are hashed by then
 	for s.next < s.size {
 		s.drainPending()
 		if s.next >= s.size {
 			break
+		}
+		if buf == nil {
+			buf = make([]byte, min(64<<10, s.size-s.next))
 		}
 		want := min(int64(len(buf)), s.size-s.next)
 		n, err := s.r.ReadAt(buf[:want], s.next)
@@ -327,6 +330,12 @@ func (s *streamSource) restart() error {
 func (s *streamSource) fill(end int64) {
 	at := int(s.pos % int64(len(s.ring)))
 	n := min(int64(len(s.ring)-at), max(end-s.pos, 32<<10))
+	if s.pos < s.size {
+		// Never past the stated size while the parser reads: a stream
+		// that runs long must not cost the bytes before its end (sum
+		// looks past it).
+		n = min(n, s.size-s.pos)
+	}
 	m, err := s.rc.Read(s.ring[at : at+int(n)])
 	if m > 0 {
 		b := s.ring[at : at+m]
@@ -367,15 +376,20 @@ func (s *streamSource) sum() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Bring the decompressor back to the hashed prefix if it restarted,
-	// then on to the end.
-	for s.err == nil && !s.eof && s.pos < s.size {
-		s.fill(s.size)
+	// then on to the end of the stream, not just to the size the archive
+	// states: only there does archive/zip check the CRC-32, and a stream
+	// that goes on past that size is damaged (or its size is a lie).
+	for s.err == nil && !s.eof && s.pos <= s.size {
+		s.fill(s.size + 1)
 	}
 	if s.err != nil {
 		return "", s.err
 	}
 	if s.hashed < s.size {
 		return "", fmt.Errorf("the member ends after %d bytes, but the archive says %d: %w", s.hashed, s.size, io.ErrUnexpectedEOF)
+	}
+	if s.hashed > s.size {
+		return "", fmt.Errorf("the member holds more than the %d bytes the archive says (damaged archive)", s.size)
 	}
 	return hex.EncodeToString(s.h.Sum(nil)), nil
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -215,5 +216,37 @@ func TestEVTXInArchiveStreams(t *testing.T) {
 		}, func(w string) { t.Errorf("warning: %s", w) })
 	if err != nil || n != 3000 || len(infos) != 2 {
 		t.Errorf("events: %d records, %d inputs, %v", n, len(infos), err)
+	}
+}
+
+// Finishing the hash of an input the parser already read whole costs no
+// read buffer: a folder of 100,000 small logs would otherwise allocate
+// (and clear) 64 KiB per file just to learn there is nothing left to read.
+func TestHashSourceSumAfterFullRead(t *testing.T) {
+	data := randomText(1000, 3)
+	const n = 200
+	srcs := make([]*hashSource, n)
+	for i := range srcs {
+		srcs[i] = newHashSource(bytes.NewReader(data), int64(len(data)), nil)
+		if _, err := srcs[i].ReadAt(make([]byte, len(data)), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, s := range srcs {
+		if _, err := s.sum(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 4<<10 {
+		t.Errorf("sum allocates %d bytes per input already read whole, want a few hundred", per)
+	}
+	want := sha(data)
+	for _, s := range srcs[:1] {
+		if got, _ := s.sum(); got != want {
+			t.Errorf("sum = %s, want %s", got, want)
+		}
 	}
 }

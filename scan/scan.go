@@ -203,9 +203,10 @@ func Run(ctx context.Context, files []File, probs []Problem, eng *detectors.Engi
 			}
 		}
 		hosts := c.Bundle().HostList()
-		res.Hosts = append(res.Hosts, hosts...)
 		names := make([]string, 0, len(hosts))
 		for _, h := range hosts {
+			h.Bundle = b
+			res.Hosts = append(res.Hosts, h)
 			names = append(names, h.Name)
 		}
 		res.bundleHosts[b] = names
@@ -537,10 +538,24 @@ func RecordsWith(ctx context.Context, files []File, opt Options, emit func(*pars
 		defer opt.Progress.Finish()
 	}
 	var infos []InputInfo
+	skipped := 0
+	// As in Run, a folder of thousands of files that are not logs costs
+	// a few lines of warnings and one count, not a line per file.
+	defer func() {
+		if skipped > maxSkippedListed {
+			warn(fmt.Sprintf("%d more files skipped because they are empty or not in a log format extriage reads",
+				skipped-maxSkippedListed))
+		}
+	}()
 	for i := range files {
 		items := walkFile(ctx, &files[i], opt.Paths, lim, opt.Progress, parse, false)
 		for _, it := range items {
 			infos = append(infos, it.info)
+			if it.info.Unrecognised {
+				if skipped++; skipped > maxSkippedListed {
+					continue
+				}
+			}
 			for _, w := range it.info.Warnings {
 				warn(it.info.Path + ": " + w)
 			}

@@ -15,6 +15,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -269,7 +271,7 @@ func (w *walker) archive(n *node, kind archiveKind, info *InputInfo) {
 		return
 	}
 	if w.bud == nil {
-		w.bud = &budget{lim: w.lim, root: n.path}
+		w.bud = &budget{lim: w.lim, root: n.path, size: n.size}
 	}
 	ctx := n.slots.enterArchive(lastName(n.path), n.isRoot)
 	switch kind {
@@ -342,14 +344,21 @@ func (w *walker) member(parent *node, m *member, ctx hostSlots) {
 		return
 	}
 	name := m.name
+	below := parent.match
+	if parent.isRoot {
+		// The archive is the argument: what lies below it, which
+		// --include and --exclude patterns with a slash are matched
+		// against, is the member's own path.
+		below = ""
+	}
 	n := &node{
 		path:  parent.path + "!" + name,
-		match: memberMatch(parent.match, name),
+		match: memberMatch(below, name),
 		depth: parent.depth + 1,
 		size:  m.size,
 		mod:   m.mod,
 	}
-	if w.filter.Excluded(n.match) || (w.filter.hasInclude() && !w.filter.Included(n.match) && !archiveName(name)) {
+	if w.filter.excludedMember(n.match) || (w.filter.hasInclude() && !w.filter.Included(n.match) && !archiveName(name)) {
 		return
 	}
 	n.slots = ctx.member(name)
@@ -375,13 +384,13 @@ func (w *walker) member(parent *node, m *member, ctx hostSlots) {
 	case m.method != "":
 		fail(fmt.Sprintf("compressed with %s, which extriage cannot read; skipped", m.method))
 		return
-	case w.bud.hit.Load():
-		fail(fmt.Sprintf("not read: the limit of %s read out of one archive (--max-archive-bytes) was reached earlier in %s", humanBytes(w.lim.MaxBytes), w.bud.root))
+	case w.bud.stopped() != "":
+		fail(w.bud.stopped())
 		return
 	}
 	if !m.accounted {
-		if !w.bud.fits(m.size) {
-			fail(w.bud.overError(fmt.Sprintf("it would expand to %s,", humanBytes(m.size))).Error())
+		if err := w.bud.fits(m.size); err != nil {
+			fail(err.Error())
 			return
 		}
 		if m.csize > 0 && m.size > w.lim.MinRatioBytes && float64(m.size) > w.lim.MaxRatio*float64(m.csize) {
@@ -509,13 +518,54 @@ func (w *walker) zip(n *node, info *InputInfo, ctx hostSlots) {
 		}
 		return
 	}
+	var spans dataSpans
 	for _, zf := range zr.File {
-		if strings.HasSuffix(zf.Name, "/") || zf.Mode().IsDir() {
+		if folderEntry(zf.Name) || zf.Mode().IsDir() {
 			continue
 		}
 		info.Members++
-		w.member(n, zipMember(zf, n.src), ctx)
+		m := zipMember(zf, n.src)
+		if off, err := zf.DataOffset(); err == nil && m.unreadable == "" {
+			if other := spans.add(off, int64(zf.CompressedSize64), zf.Name); other != "" {
+				m.unreadable = fmt.Sprintf("not read: its compressed data overlaps that of the member %q, which no zip tool writes (a zip bomb built from overlapping members?)", other)
+			}
+		}
+		w.member(n, m, ctx)
 	}
+}
+
+// dataSpans are the byte ranges of a zip archive's members' data, so that
+// members which share their data (one deflated block read under thousands
+// of names, a zip bomb no size limit per member stops) are told apart from
+// honest ones.
+type dataSpans struct {
+	spans []dataSpan // sorted by start, never overlapping
+}
+
+type dataSpan struct {
+	start, end int64
+	name       string
+}
+
+// add records the data of a member, or returns the name of the member
+// whose data it overlaps (and records nothing).
+func (d *dataSpans) add(off, size int64, name string) string {
+	if size <= 0 {
+		return ""
+	}
+	end := off + size
+	i := sort.Search(len(d.spans), func(i int) bool { return d.spans[i].end > off })
+	if i < len(d.spans) && d.spans[i].start < end {
+		return d.spans[i].name
+	}
+	d.spans = slices.Insert(d.spans, i, dataSpan{off, end, name})
+	return ""
+}
+
+// folderEntry reports whether a zip entry name is a folder's: it ends in a
+// slash, or in a backslash as some Windows tools write them.
+func folderEntry(name string) bool {
+	return strings.HasSuffix(name, "/") || strings.HasSuffix(name, `\`)
 }
 
 func zipErrText(err error) string {
@@ -527,7 +577,7 @@ func zipErrText(err error) string {
 
 // zipMember describes a member of a readable zip archive.
 func zipMember(zf *zip.File, archive io.ReaderAt) *member {
-	m := &member{name: zf.Name, size: int64(zf.UncompressedSize64), csize: int64(zf.CompressedSize64),
+	m := &member{name: memberName(zf.Name), size: int64(zf.UncompressedSize64), csize: int64(zf.CompressedSize64),
 		mod: zf.Modified, mode: zf.Mode(), encrypted: zf.Flags&1 != 0, open: zf.Open}
 	switch zf.Method {
 	case zip.Store:
@@ -595,9 +645,9 @@ func salvageZip(r io.ReaderAt, size, maxBytes int64) ([]*member, string) {
 			break
 		}
 		data := off + 30 + nlen + xlen
-		m := &member{name: string(name), size: usize, csize: csize, mod: dosDateTime(dosDate, dosTime), encrypted: flags&1 != 0}
+		m := &member{name: memberName(string(name)), size: usize, csize: csize, mod: dosDateTime(dosDate, dosTime), encrypted: flags&1 != 0}
 		m.warnings = append(m.warnings, "recovered from a damaged archive: its checksum is not verified")
-		if strings.HasSuffix(m.name, "/") {
+		if folderEntry(m.name) {
 			off = data + csize
 			continue
 		}
@@ -739,8 +789,10 @@ func tarMember(hdr *tar.Header) *member {
 	case tar.TypeReg, '\x00': // '\x00' is the regular file of old tar writers
 	case tar.TypeDir, tar.TypeXGlobalHeader:
 		return nil
-	case tar.TypeSymlink, tar.TypeLink:
+	case tar.TypeSymlink:
 		m.mode = fs.ModeSymlink
+	case tar.TypeLink:
+		m.unreadable = fmt.Sprintf("a hard link to the member %q: that member is read under its own name, not again here", hdr.Linkname)
 	case tar.TypeGNUSparse:
 		m.unreadable = "a sparse file: extriage does not read sparse tar members"
 	default:

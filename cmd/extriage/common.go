@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/parsers"
@@ -37,7 +39,7 @@ type inputFlags struct {
 
 func (f *inputFlags) add(c *cobra.Command) {
 	c.Flags().StringVar(&f.lang, "lang", "", "language of titles and remedies: en or pl (default from LC_ALL/LC_MESSAGES/LANG, else en)")
-	c.Flags().IntVarP(&f.jobs, "jobs", "j", 0, "files read at once (default: the number of CPUs)")
+	c.Flags().IntVarP(&f.jobs, "jobs", "j", 0, "files read at once, and threads used in all (default: the number of CPUs)")
 	c.Flags().StringVar(&f.since, "since", "", "only records at or after this time (RFC 3339 or YYYY-MM-DD[ HH:MM[:SS]], UTC)")
 	c.Flags().StringVar(&f.until, "until", "", "only records before this time (same forms as --since)")
 	c.Flags().StringVar(&f.tz, "tz", "", "time zone of text logs that do not state one (IANA name, e.g. Europe/Warsaw; default UTC)")
@@ -47,7 +49,7 @@ func (f *inputFlags) add(c *cobra.Command) {
 	c.Flags().StringArrayVar(&f.exclude, "exclude", nil, "skip files, folders and archive members whose path matches this glob (same forms as --include); repeatable")
 	c.Flags().StringVar(&f.progress, "progress", "auto", "progress display on stderr: auto (when stderr is a terminal), always or never")
 	c.Flags().StringVar(&f.maxBytes, "max-archive-bytes", "32GiB", "most bytes read out of one archive, nested archives included (a guard against zip bombs), e.g. 64GiB")
-	c.Flags().Float64Var(&f.maxRatio, "max-ratio", scan.DefaultMaxRatio, "highest expansion ratio accepted for an archive member bigger than 64 MiB (a guard against zip bombs)")
+	c.Flags().Float64Var(&f.maxRatio, "max-ratio", scan.DefaultMaxRatio, "highest expansion ratio accepted for an archive member, and for an archive as a whole, past 64 MiB (a guard against zip bombs)")
 	c.Flags().IntVar(&f.maxDepth, "max-depth", scan.DefaultMaxDepth, "how deep archives inside archives are opened")
 }
 
@@ -120,14 +122,24 @@ func (f *inputFlags) progressFor(stderr io.Writer) (scan.Progress, error) {
 	return nil, usageError("--progress: want auto, always or never")
 }
 
-// isTerminal reports whether w is a terminal (a character device).
+// limitCPU makes --jobs N bound all the work of a run to N threads: the
+// files read at once, and also the EVTX chunks each of them reads in
+// parallel and the hashing, which otherwise use every processor even with
+// --jobs 1. It never raises the limit Go chose; 0 leaves it. It returns
+// what restores the previous limit.
+func limitCPU(jobs int) func() {
+	if jobs <= 0 {
+		return func() {}
+	}
+	prev := runtime.GOMAXPROCS(min(jobs, runtime.GOMAXPROCS(0)))
+	return func() { runtime.GOMAXPROCS(prev) }
+}
+
+// isTerminal reports whether w is a terminal. A character device is not
+// enough: standard error sent to /dev/null (or NUL on Windows) is one.
 func isTerminal(w io.Writer) bool {
 	fh, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := fh.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(fh.Fd()))
 }
 
 // scanConfig gathers what the flags say about finding and reading inputs.
@@ -169,6 +181,7 @@ func (f *inputFlags) scanInputs(ctx context.Context, args []string, eng *detecto
 		return nil, nil, err
 	}
 	cfg.MinSeverity = minSev
+	defer limitCPU(f.jobs)()
 	res, files, err := scan.Scan(ctx, args, eng, cfg)
 	if err != nil {
 		return nil, nil, usageError("%v", err)

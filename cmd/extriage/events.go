@@ -85,6 +85,7 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
+	defer limitCPU(f.jobs)()
 	files, probs, err := discover(args, cfg.Discover)
 	if err != nil {
 		return err

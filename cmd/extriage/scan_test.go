@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -119,8 +120,18 @@ type bundleDoc struct {
 // summary of the rules across bundles.
 func TestPerBundle(t *testing.T) {
 	threeBundles(t)
-	out, errs, code := extriage(t, "scan", "--per-bundle", "--format", "json", "--progress", "never",
-		filepath.Join("cases", "alpha.zip"), filepath.Join("cases", "beta"), filepath.Join("cases", "gamma"))
+	// The bundles named one by one, and as the shell would leave the
+	// quoted pattern of the README ('cases/*').
+	for _, args := range [][]string{
+		{filepath.Join("cases", "alpha.zip"), filepath.Join("cases", "beta"), filepath.Join("cases", "gamma")},
+		{"cases/*"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) { checkPerBundle(t, args) })
+	}
+}
+
+func checkPerBundle(t *testing.T, args []string) {
+	out, errs, code := extriage(t, append([]string{"scan", "--per-bundle", "--format", "json", "--progress", "never"}, args...)...)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (an error finding); stderr: %s", code, errs)
 	}
@@ -303,4 +314,127 @@ func tree(t *testing.T, dir string) map[string]int64 {
 		return nil
 	})
 	return out
+}
+
+// --since and --until keep the records of a window, from --since up to
+// but not including --until, for the rules (scan) and for events; the
+// inventory still counts every record read.
+func TestTimeWindow(t *testing.T) {
+	rules := func(r jsonReport) []string {
+		var out []string
+		for _, f := range r.Findings {
+			out = append(out, f.Rule)
+		}
+		return out
+	}
+	all, _, _ := scanJSON(t, demo)
+	late, errs, code := scanJSON(t, "--since", "2006-03-14T22:42:00Z", demo)
+	if code != 1 || slices.Contains(rules(late), "evs-upgrade-required") || !slices.Contains(rules(late), "hotfix-file-in-use") {
+		t.Errorf("--since 22:42: exit %d, rules %q (%s); want the hotfix failure at 23:02 and not the 1025 event at 22:41", code, rules(late), errs)
+	}
+	early, _, _ := scanJSON(t, "--until", "2006-03-14 22:42", demo)
+	if !slices.Contains(rules(early), "evs-upgrade-required") || slices.Contains(rules(early), "hotfix-file-in-use") {
+		t.Errorf("--until 22:42: rules %q; want the 1025 event at 22:41 and not the hotfix failure at 23:02", rules(early))
+	}
+	for i := range all.Inputs {
+		if late.Inputs[i].Records != all.Inputs[i].Records || all.Inputs[i].Records == 0 {
+			t.Errorf("%s: %d records with --since, %d without; the inventory counts every record read",
+				all.Inputs[i].Path, late.Inputs[i].Records, all.Inputs[i].Records)
+		}
+	}
+
+	events := func(args ...string) []string {
+		out, errs, code := extriage(t, append([]string{"events", "--format", "jsonl"}, append(args, demo)...)...)
+		if code != 0 {
+			t.Fatalf("events %v: exit %d: %s", args, code, errs)
+		}
+		var times []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if line == "" {
+				continue
+			}
+			var rec struct {
+				Time string `json:"time"`
+			}
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+			times = append(times, rec.Time)
+		}
+		return times
+	}
+	if got := events("--since", "2006-03-14T22:41:07Z", "--until", "2006-03-14T22:41:08Z"); !slices.Equal(got, []string{"2006-03-14T22:41:07Z"}) {
+		t.Errorf("one second: %q, want the 1025 event only (--since is inclusive)", got)
+	}
+	if got := events("--since", "2006-03-14T22:41:07Z", "--until", "2006-03-14T22:41:07Z"); len(got) != 0 {
+		t.Errorf("empty window: %q, want nothing (--until is exclusive)", got)
+	}
+	got := events("--since", "2006-03-14 23:00", "--until", "2006-03-15")
+	if len(got) == 0 {
+		t.Fatal("no record between 23:00 and midnight, want the hotfix run")
+	}
+	for _, ts := range got {
+		if ts < "2006-03-14T23:00:00" || ts >= "2006-03-15" {
+			t.Errorf("record at %q is outside the window", ts)
+		}
+	}
+}
+
+// --progress auto draws only on a terminal: standard error sent to the
+// null device, a character device but no terminal, gets nothing.
+func TestProgressNotOnNullDevice(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer null.Close()
+	if isTerminal(null) {
+		t.Errorf("%s is taken for a terminal", os.DevNull)
+	}
+	if f, err := os.CreateTemp(t.TempDir(), "err"); err == nil {
+		if isTerminal(f) {
+			t.Error("a plain file is taken for a terminal")
+		}
+		f.Close()
+	}
+}
+
+// The summary line counts the logs read, not the archives opened: a
+// bundle of archives none of whose members is a log reads "0 of".
+func TestSummaryCountsLogsNotArchives(t *testing.T) {
+	threeBundles(t)
+	out, errs, code := extriage(t, "scan", "--include", "*.evtx", "cases/alpha.zip")
+	if code != 2 || !strings.Contains(errs, "no input could be read as a log") {
+		t.Errorf("exit %d, stderr %q; want 2, nothing readable", code, errs)
+	}
+	if !strings.Contains(out, "; 0 of ") {
+		t.Errorf("summary says logs were read:\n%s", out)
+	}
+	out, _, _ = extriage(t, "report", "--format", "markdown", "--include", "*.evtx", "cases/alpha.zip")
+	if !strings.Contains(out, "; 0 of ") {
+		t.Errorf("report summary says logs were read:\n%s", out)
+	}
+}
+
+// --jobs N bounds the threads of the whole run (the EVTX parser's chunk
+// workers included), never above what Go chose, and the run gives the
+// limit back.
+func TestJobsLimitThreads(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	restore := limitCPU(1)
+	if n := runtime.GOMAXPROCS(0); n != 1 {
+		t.Errorf("--jobs 1: GOMAXPROCS %d, want 1", n)
+	}
+	restore()
+	restore = limitCPU(before + 64)
+	if n := runtime.GOMAXPROCS(0); n != before {
+		t.Errorf("--jobs %d: GOMAXPROCS %d, want it left at %d", before+64, n, before)
+	}
+	restore()
+	if _, errs, code := extriage(t, "events", "--jobs", "1", "-o", filepath.Join(t.TempDir(), "e.jsonl"), demo); code != 0 {
+		t.Fatalf("events --jobs 1: exit %d: %s", code, errs)
+	}
+	if n := runtime.GOMAXPROCS(0); n != before {
+		t.Errorf("after a run with --jobs 1, GOMAXPROCS is %d, want %d back", n, before)
+	}
 }
