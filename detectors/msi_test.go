@@ -56,3 +56,40 @@ func TestMSIInstallerEvents(t *testing.T) {
 		t.Fatalf("findings = %+v", got)
 	}
 }
+
+// TestMSIInstallerEventsOneFindingPerProduct: a failed install logs 11708
+// ("Product: X -- Installation failed.") and 1033 (status 1603) together,
+// as on a real Windows 7 Application log; both are one failure of product
+// X, reported once, with the status code.
+func TestMSIInstallerEventsOneFindingPerProduct(t *testing.T) {
+	fs := runFile(t, English, FileInfo{Path: "a.evtx", Format: parsers.FormatEVTX}, []*parsers.Record{
+		ev("EX1", "MsiInstaller", 11708, t0, "Product: EMET 5.51 -- Installation failed.", "(NULL)", "(NULL)"),
+		ev("EX1", "MsiInstaller", 1033, t0, "EMET 5.51", "5.51", "1033", "1603", "Microsoft Corporation"),
+		ev("EX1", "MsiInstaller", 11708, t0, "Produkt: Microsoft Exchange -- Instalacja nie powiodła się.", "(NULL)"),
+	})
+	got := byRule(fs, "msi-install-failed")
+	if len(got) != 2 {
+		t.Fatalf("got %d findings, want one per product: %+v", len(got), got)
+	}
+	if got[0].Count != 2 || got[0].Values["product"] != "EMET 5.51" || !strings.HasPrefix(got[0].Remedy, "EMET 5.51 failed on EX1, error code 1603.") {
+		t.Errorf("EMET finding = %+v", got[0])
+	}
+	if got[1].Values["product"] != "Microsoft Exchange" {
+		t.Errorf("Polish 11708: product = %q", got[1].Values["product"])
+	}
+}
+
+// TestFillOptionalPlaceholder: {name?} vanishes when the finding has no
+// such value, where {name} shows "?".
+func TestFillOptionalPlaceholder(t *testing.T) {
+	tmpl := "{product} failed on {host}{cause?}."
+	if got := Fill(tmpl, map[string]string{"product": "X", "host": "EX1"}); got != "X failed on EX1." {
+		t.Errorf("no cause: %q", got)
+	}
+	if got := Fill(tmpl, map[string]string{"product": "X", "host": "EX1", "cause": ", error code 1603"}); got != "X failed on EX1, error code 1603." {
+		t.Errorf("with cause: %q", got)
+	}
+	if got := Fill("{a} {b}", map[string]string{"a": "1"}); got != "1 ?" {
+		t.Errorf("required placeholder: %q", got)
+	}
+}
