@@ -408,7 +408,7 @@ func (v *RecordView) Lower() string {
 func LoadRules(name string, data []byte) ([]Rule, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, yamlErrorText(name, err))
+		return nil, fmt.Errorf("%s", yamlErrorText(name, err))
 	}
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("%s: empty rule file", name)

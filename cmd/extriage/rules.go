@@ -28,7 +28,7 @@ func newRulesCmd(stdout io.Writer) *cobra.Command {
 			if rulesFile != "" {
 				files = []string{rulesFile}
 			}
-			rules, err := loadRules(files, nil, nil)
+			rules, _, err := loadRules(files, nil, nil)
 			if err != nil {
 				return err
 			}
