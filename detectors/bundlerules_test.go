@@ -331,3 +331,67 @@ func TestEveryRuleIsTested(t *testing.T) {
 		}
 	}
 }
+
+// exported is an event as an Event Viewer text or CSV export gives it: the
+// rendered message, no insertion strings.
+func exported(host, provider string, id uint32, at time.Time, msg string) *parsers.Record {
+	return &parsers.Record{Path: host + "/app.txt", Format: parsers.FormatEvExport, Line: int(at.Unix() % 1000),
+		Time: at, TimeQ: parsers.TimeNoZone, Host: host, Provider: provider, EventID: id, Level: parsers.LevelError, Message: msg}
+}
+
+func exportedFile(host string, recs ...*parsers.Record) file {
+	return file{info: FileInfo{Path: host + "/app.txt", Format: parsers.FormatEvExport, HostHint: host}, recs: recs}
+}
+
+// TestBundleRulesReadEventExports: the bundle rules and the MSI rule read
+// the values they need from the messages of exported events (English and
+// Polish), which carry no insertion strings.
+func TestBundleRulesReadEventExports(t *testing.T) {
+	at := time.Date(2006, 3, 14, 22, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name, rule string
+		recs       []*parsers.Record
+		want       string // in the remedy; "" = no finding
+	}{
+		{"SCM 7024 after an MSI install, English", "exchange-service-failed-after-update", []*parsers.Record{
+			exported("EX1", "MsiInstaller", 11707, at, "Product: Microsoft Exchange Server -- Installation completed successfully."),
+			exported("EX1", "Service Control Manager", 7024, at.Add(30*time.Minute), "The Microsoft Exchange Information Store service terminated with service-specific error 3355443752 (0xC8000228)."),
+		}, "Microsoft Exchange Information Store failed after Microsoft Exchange Server"},
+		{"SCM 7000 after Exchange Setup, Polish", "exchange-service-failed-after-update", []*parsers.Record{
+			exported("EX1", "MSExchangeSetup", 1001, at, "Instalator programu Exchange (kompilacja 8.1.240.6) zakończył działanie pomyślnie."),
+			exported("EX1", "Service Control Manager", 7000, at.Add(time.Hour), "Usługa Magazyn informacji programu Microsoft Exchange nie mogła zostać uruchomiona z powodu następującego błędu:\nUsługa nie została uruchomiona z powodu niepowodzenia logowania."),
+		}, "Magazyn informacji programu Microsoft Exchange failed after Exchange Setup 8.1.240.6"},
+		{"a non-Exchange service", "exchange-service-failed-after-update", []*parsers.Record{
+			exported("EX1", "MsiInstaller", 11707, at, "Product: Microsoft Exchange Server -- Installation completed successfully."),
+			exported("EX1", "Service Control Manager", 7000, at.Add(time.Hour), "The Print Spooler service failed to start due to the following error:"),
+		}, ""},
+		{"MsiInstaller 1033 with status 1603 (Vista wording)", "msi-install-failed", []*parsers.Record{
+			exported("EX1", "MsiInstaller", 1033, at, "Windows Installer installed the product. Product Name: Microsoft Exchange Server. Product Version: 14.3.123.4. Product Language: 1033. Manufacturer: Microsoft Corporation. Installation success or error status: 1603."),
+		}, "Microsoft Exchange Server failed on EX1, error code 1603."},
+		{"MsiInstaller 1033 with status 0", "msi-install-failed", []*parsers.Record{
+			exported("EX1", "MsiInstaller", 1033, at, "Windows Installer installed the product. Product Name: Microsoft Exchange Server. Product Version: 14.3.123.4. Product Language: 1033. Manufacturer: Microsoft Corporation. Installation success or error status: 0."),
+		}, ""},
+		{"MsiInstaller 1023, Polish", "msi-install-failed", []*parsers.Record{
+			exported("EX1", "MsiInstaller", 1023, at, "Produkt: Microsoft Exchange Server - Nie można zainstalować aktualizacji 'KB912442'. Kod błędu 1603. Dodatkowe informacje są dostępne w pliku dziennika C:\\x.log."),
+		}, "Microsoft Exchange Server failed on EX1, error code 1603."},
+		{"Windows Server 2003 node from an exported 6009", "iis-hotfix-831464-missing", []*parsers.Record{
+			exported("NODE1", "MSExchangeCluster", 1025, at, "Przed przełączeniem serwera wirtualnego Exchange do trybu online należy go uaktualnić."),
+			exported("NODE1", "EventLog", 6009, at, "Microsoft (R) Windows (R) 5.02. 3790 Service Pack 1 Multiprocessor Free."),
+		}, "hotfix 831464 is installed on NODE1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, _ := runBundle(t, exportedFile(tc.recs[0].Host, tc.recs...))
+			got := byRule(fs, tc.rule)
+			if tc.want == "" {
+				if len(got) != 0 {
+					t.Fatalf("findings = %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 || !strings.Contains(got[0].Remedy, tc.want) {
+				t.Fatalf("want one finding whose remedy holds %q; got %+v", tc.want, got)
+			}
+		})
+	}
+}

@@ -152,6 +152,7 @@ func versionFact(host, build, level, source string, r *parsers.Record) Fact {
 
 func (c *inventory) eventRecord(r *parsers.Record, host string) {
 	p := strings.ToLower(r.Provider)
+	data := eventArgs(r)
 	switch {
 	case p == "msexchangecluster":
 		c.add(Fact{Kind: FactClusterNode, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
@@ -164,20 +165,20 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 			c.add(Fact{Kind: FactVersion, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
 				Values: map[string]string{"product": "Exchange Server 2003", "source": "MSExchangeCluster 1025"}})
 		}
-	case p == "eventlog" && r.EventID == 6009 && len(r.Data) >= 2:
-		v := map[string]string{"version": strings.TrimSuffix(strings.TrimSpace(r.Data[0]), "."), "build": strings.TrimSpace(r.Data[1])}
-		if len(r.Data) >= 3 {
-			v["sp"] = strings.TrimSpace(r.Data[2])
+	case p == "eventlog" && r.EventID == 6009 && len(data) >= 2:
+		v := map[string]string{"version": strings.TrimSuffix(strings.TrimSpace(data[0]), "."), "build": strings.TrimSpace(data[1])}
+		if len(data) >= 3 {
+			v["sp"] = strings.TrimSpace(data[2])
 		}
 		c.add(Fact{Kind: FactOS, Host: host, Time: r.Time, Values: v, Evidence: EvidenceOf(r)})
-	case p == "msexchangesetup" && (r.EventID == 1000 || r.EventID == 1001) && len(r.Data) > 0:
+	case p == "msexchangesetup" && (r.EventID == 1000 || r.EventID == 1001) && len(data) > 0:
 		outcome := "started"
 		if r.EventID == 1001 {
 			outcome = "succeeded"
-			c.add(versionFact(host, strings.TrimSpace(r.Data[0]), "", "MSExchangeSetup 1001", r))
+			c.add(versionFact(host, strings.TrimSpace(data[0]), "", "MSExchangeSetup 1001", r))
 		}
 		c.add(Fact{Kind: FactInstall, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
-			Values: map[string]string{"what": "Exchange Setup " + strings.TrimSpace(r.Data[0]), "outcome": outcome, "build": strings.TrimSpace(r.Data[0])}})
+			Values: map[string]string{"what": "Exchange Setup " + strings.TrimSpace(data[0]), "outcome": outcome, "build": strings.TrimSpace(data[0])}})
 	case p == "msiinstaller" && (r.EventID == 1022 || r.EventID == 11707 || r.EventID == 11708 || r.EventID == 1033 || r.EventID == 1036):
 		outcome := "succeeded"
 		if r.EventID == 11708 {
@@ -189,8 +190,8 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 			outcome = "failed"
 		}
 		what := ""
-		if len(r.Data) > 0 {
-			what = r.Data[0]
+		if len(data) > 0 {
+			what = data[0]
 			// 11707/11708 carry the whole sentence: "Product: X -- Installation ..."
 			if m := msiProduct.FindStringSubmatch(what); m != nil {
 				what = m[1]
@@ -198,12 +199,12 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 		}
 		c.add(Fact{Kind: FactInstall, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
 			Values: map[string]string{"what": what, "outcome": outcome}})
-	case (p == "service control manager" || p == "microsoft-windows-service control manager" || p == "scm") && len(r.Data) > 0:
+	case isSCM(p) && len(data) > 0:
 		switch r.EventID {
 		case 7000, 7009, 7023, 7024, 7031, 7034:
-			if exchangeService(r.Data[0]) {
+			if exchangeService(data[0]) {
 				c.add(Fact{Kind: FactServiceFailure, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
-					Values: map[string]string{"service": r.Data[0], "event_id": strconv.Itoa(int(r.EventID))}})
+					Values: map[string]string{"service": data[0], "event_id": strconv.Itoa(int(r.EventID))}})
 			}
 		}
 	}
@@ -326,10 +327,11 @@ func statusArg(r *parsers.Record) string {
 	case 1036:
 		i = 4
 	}
-	if i < 0 || i >= len(r.Data) {
+	data := eventArgs(r)
+	if i < 0 || i >= len(data) {
 		return ""
 	}
-	return strings.TrimSpace(r.Data[i])
+	return strings.TrimSpace(data[i])
 }
 
 // serverRecord reads a server's role from Get-ExchangeServer output:

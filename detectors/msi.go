@@ -139,9 +139,10 @@ func (c *msiEventChecker) Record(r *parsers.Record) {
 	if !failed {
 		return
 	}
+	data := eventArgs(r)
 	product := "The package"
-	if len(r.Data) > 0 && r.Data[0] != "" {
-		product = r.Data[0]
+	if len(data) > 0 && data[0] != "" {
+		product = data[0]
 		// 11708 carries the whole sentence, "Product: X -- Installation
 		// failed." (Polish "Produkt: X -- ..."); the product is X, the
 		// same name 1033 and 1023 give, so the events of one install
@@ -152,8 +153,8 @@ func (c *msiEventChecker) Record(r *parsers.Record) {
 	}
 	code := ""
 	switch {
-	case (r.EventID == 1023 || r.EventID == 1024) && len(r.Data) > 2:
-		code = r.Data[2]
+	case (r.EventID == 1023 || r.EventID == 1024) && len(data) > 2:
+		code = data[2]
 	case r.EventID == 1033 || r.EventID == 1036:
 		code = statusArg(r)
 	}
