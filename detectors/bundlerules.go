@@ -204,16 +204,65 @@ var clusterOrderMeta = Meta{
 			"uaktualnieniu węzła, KB 316708) oraz węzły jednego klastra pozostawione w różnych wersjach.",
 	},
 	Remedy: Text{
-		EN: "{what} Finish the rolling upgrade in the order of the version: for Exchange 2003, upgrade a passive node, " +
-			"move the EVS to it, run \"Upgrade Exchange Virtual Server\" on the System Attendant resource, then upgrade " +
-			"the next node; one EVS at a time. If the resource upgrade fails (2146/2065), give the Cluster service account " +
-			"Exchange Full Administrator rights and local administrator rights on every node (KB 316708). See KB 328839.",
-		PL: "{what} Dokończ uaktualnianie w kolejności właściwej dla wersji: w Exchange 2003 uaktualnij węzeł pasywny, " +
-			"przenieś na niego serwer wirtualny, uruchom „Uaktualnij serwer wirtualny Exchange” na zasobie System " +
-			"Attendant, a potem uaktualnij następny węzeł; po jednym serwerze wirtualnym naraz. Jeśli uaktualnienie zasobu " +
-			"się nie udaje (2146/2065), nadaj kontu usługi klastrowania uprawnienia Exchange Full Administrator i " +
-			"administratora lokalnego na każdym węźle (KB 316708). Zobacz KB 328839.",
+		EN: "{what} Finish the rolling upgrade in the order KB 328839 gives for the version: {order} If the resource " +
+			"upgrade fails (2146/2065), give the Cluster service account Exchange Full Administrator rights and local " +
+			"administrator rights on every node (KB 316708). See KB 328839.",
+		PL: "{what} Dokończ uaktualnianie w kolejności, którą KB 328839 podaje dla tej wersji: {order} Jeśli " +
+			"uaktualnienie zasobu się nie udaje (2146/2065), nadaj kontu usługi klastrowania uprawnienia Exchange Full " +
+			"Administrator i administratora lokalnego na każdym węźle (KB 316708). Zobacz KB 328839.",
 	},
+}
+
+// clusterOrder is the upgrade order KB 328839 gives for a clustered
+// Exchange server, per version, in English and Polish.
+var clusterOrder = map[string]Text{
+	"Exchange Server 5.5": {
+		EN: "for Exchange 5.5, apply the service pack to the active node (the one that owns the Exchange group) first, " +
+			"without failing over or moving the group, then to the passive node.",
+		PL: "w Exchange 5.5 najpierw zainstaluj dodatek Service Pack na węźle aktywnym (właścicielu grupy Exchange), " +
+			"nie przełączając awaryjnie ani nie przenosząc grupy, a potem na węźle pasywnym.",
+	},
+	"Exchange 2000 Server": {
+		EN: "for Exchange 2000, apply it to the passive node first, move the Exchange and cluster groups to that node, " +
+			"then apply it to the other node, now passive (active/active: first move every Exchange Virtual Server to " +
+			"one node and upgrade the free node).",
+		PL: "w Exchange 2000 najpierw zainstaluj go na węźle pasywnym, przenieś na ten węzeł grupy Exchange i klastra, " +
+			"a potem zainstaluj go na drugim węźle, teraz pasywnym (active/active: najpierw przenieś wszystkie serwery " +
+			"wirtualne Exchange na jeden węzeł i uaktualnij wolny węzeł).",
+	},
+	"Exchange Server 2003": {
+		EN: "for Exchange 2003, move the Exchange Virtual Server off a node, apply the service pack there, move the EVS " +
+			"to it, run \"Upgrade Exchange Virtual Server\" on the System Attendant resource, bring it online, then " +
+			"upgrade the next node; one EVS at a time.",
+		PL: "w Exchange 2003 przenieś serwer wirtualny Exchange z węzła, zainstaluj na nim dodatek Service Pack, " +
+			"przenieś na niego serwer wirtualny, uruchom „Uaktualnij serwer wirtualny Exchange” na zasobie System " +
+			"Attendant, przełącz go do trybu online, a potem uaktualnij następny węzeł; po jednym serwerze wirtualnym " +
+			"naraz.",
+	},
+}
+
+// orderFor returns the upgrade order for the Exchange version the bundle
+// gives for the hosts, or, when it gives none or several, every version's.
+func orderFor(b *Bundle, hosts ...string) map[string]string {
+	products := map[string]bool{}
+	for _, h := range hosts {
+		if host := b.Hosts[h]; host != nil {
+			if _, ok := clusterOrder[host.Product]; ok {
+				products[host.Product] = true
+			}
+		}
+	}
+	var en, pl []string
+	names := sortedKeys(products)
+	if len(names) == 0 {
+		names = []string{"Exchange Server 5.5", "Exchange 2000 Server", "Exchange Server 2003"}
+	}
+	for _, n := range names {
+		en = append(en, clusterOrder[n].EN)
+		pl = append(pl, clusterOrder[n].PL)
+	}
+	capFirst := func(s string) string { r := []rune(s); return strings.ToUpper(string(r[:1])) + string(r[1:]) }
+	return map[string]string{"order": capFirst(strings.Join(en, " ")), "order@pl": capFirst(strings.Join(pl, " "))}
 }
 
 func checkClusterOrder(b *Bundle) []Hit {
@@ -241,6 +290,12 @@ func checkClusterOrder(b *Bundle) []Hit {
 			"what":    "The cluster nodes are at different builds: " + v + ".",
 			"what@pl": "Węzły klastra mają różne wersje: " + v + ".",
 		}})
+	}
+	// The remedy gives the order of the version the nodes run.
+	for i := range hits {
+		for k, v := range orderFor(b, strings.Split(hits[i].Host, ", ")...) {
+			hits[i].Values[k] = v
+		}
 	}
 	return hits
 }

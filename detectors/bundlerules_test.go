@@ -395,3 +395,52 @@ func TestBundleRulesReadEventExports(t *testing.T) {
 		})
 	}
 }
+
+// TestClusterUpgradeOrderPerVersion: the remedy gives the order KB 328839
+// prescribes for the version the nodes run: 5.5 active node first, 2000
+// passive node first, 2003 one node at a time with the EVS upgraded.
+func TestClusterUpgradeOrderPerVersion(t *testing.T) {
+	tests := []struct {
+		banner1, banner2 string
+		want, not        string
+		wantPL           string
+	}{
+		{"Version 5.5 (Build 2653.23: Service Pack 4)", "Version 5.5 (Build 2650.24: Service Pack 3)",
+			"For Exchange 5.5, apply the service pack to the active node", "Exchange 2000", "W Exchange 5.5 najpierw zainstaluj dodatek Service Pack na węźle aktywnym"},
+		{"Version 6.0 (Build 6249.4: Service Pack 3)", "Version 6.0 (Build 5762.4: Service Pack 2)",
+			"For Exchange 2000, apply it to the passive node first", "Exchange 5.5", "W Exchange 2000 najpierw zainstaluj go na węźle pasywnym"},
+		{"Version 6.5 (Build 7638.2: Service Pack 2)", "Version 6.5 (Build 7226.6: Service Pack 1)",
+			"For Exchange 2003, move the Exchange Virtual Server off a node", "Exchange 2000", "uruchom „Uaktualnij serwer wirtualny Exchange”"},
+	}
+	for _, tc := range tests {
+		files := []file{
+			evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0)),
+			evtxFile("NODE2", ev("NODE2", "MSExchangeCluster", 1000, t0)),
+			exportFile("NODE1", tc.banner1),
+			exportFile("NODE2", tc.banner2),
+		}
+		fs, _ := runBundle(t, files...)
+		got := byRule(fs, "cluster-upgrade-order")
+		if len(got) != 1 || !strings.Contains(got[0].Remedy, tc.want) || strings.Contains(got[0].Remedy, tc.not) || strings.Contains(got[0].Remedy, "?") {
+			t.Errorf("%s: findings = %+v", tc.banner1, got)
+		}
+		rules, _ := Catalog()
+		eng := NewEngine(rules, Polish)
+		c := eng.NewCollector("case")
+		for _, f := range files {
+			fr := eng.NewFile(f.info)
+			for _, r := range f.recs {
+				fr.Record(r)
+			}
+			c.Add(fr.Finish())
+		}
+		if pl := byRule(c.Finish(), "cluster-upgrade-order"); len(pl) != 1 || !strings.Contains(pl[0].Remedy, tc.wantPL) {
+			t.Errorf("%s: Polish findings = %+v", tc.banner1, pl)
+		}
+	}
+	// A 2146 with no version known: every version's order is given.
+	fs, _ := runBundle(t, evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 2146, t0, "EXVS1 System Attendent: An Error occured")))
+	if got := byRule(fs, "cluster-upgrade-order"); len(got) != 1 || !strings.Contains(got[0].Remedy, "For Exchange 5.5,") || !strings.Contains(got[0].Remedy, "for Exchange 2000,") {
+		t.Errorf("unknown version: findings = %+v", got)
+	}
+}
