@@ -327,15 +327,21 @@ var iis831464Meta = Meta{
 }
 
 func checkIIS831464(b *Bundle) []Hit {
+	// Evidence of the hotfix counts for the host it belongs to; evidence
+	// of no known host (a hotfix list of the whole case) for every node.
+	has := map[string]bool{}
 	for _, f := range factsOf(b, FactMention) {
 		if f.Values["kb"] == "831464" {
-			return nil
+			has[HostName(f.Host)] = true
 		}
 	}
 	for _, in := range b.Inputs {
 		if strings.Contains(in.Path, "831464") { // KB831464.log, $NtUninstallKB831464$\...
-			return nil
+			has[HostName(in.Host)] = true
 		}
+	}
+	if has[""] {
+		return nil
 	}
 	os := map[string]Fact{}
 	for _, f := range factsOf(b, FactOS) {
@@ -355,7 +361,7 @@ func checkIIS831464(b *Bundle) []Hit {
 	for _, h := range sortedKeys(nodes) {
 		o, okOS := os[h]
 		e, okEx := ex2003[h]
-		if !okOS || !okEx || !strings.HasPrefix(o.Values["version"], "5.2") && o.Values["version"] != "5.02" {
+		if has[HostName(h)] || !okOS || !okEx || !strings.HasPrefix(o.Values["version"], "5.2") && o.Values["version"] != "5.02" {
 			continue
 		}
 		hits = append(hits, Hit{Host: h, Evidence: []Evidence{o.Evidence, e.Evidence}})

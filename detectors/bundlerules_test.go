@@ -444,3 +444,82 @@ func TestClusterUpgradeOrderPerVersion(t *testing.T) {
 		t.Errorf("unknown version: findings = %+v", got)
 	}
 }
+
+// section A rules that compare or follow a bundle, and the install rules.
+var bundleSectionA = []string{"frontend-mixed-versions", "backend-before-frontend", "adc-not-upgraded", "perfopt-not-rerun",
+	"restore-older-sp-backup", "iis-hotfix-831464-missing", "cluster-upgrade-order", "exchange-service-failed-after-update",
+	"hotfix-install-failed", "hotfix-reboot-required", "msi-install-failed", "hotfix-file-in-use", "evs-version-mismatch",
+	"evs-upgrade-required"}
+
+// TestCleanBundleIsSilent: a bundle of an Exchange 2003 organisation
+// upgraded by the book (front ends and back end at SP2, both cluster nodes
+// at SP2 with IIS hotfix 831464, hotfixes and MSI installs that succeeded,
+// Exchange services that stopped and started normally around them, a
+// non-Exchange service failing) gives no section A finding.
+func TestCleanBundleIsSilent(t *testing.T) {
+	srv := func(line int, name, ver, fe string) *parsers.Record {
+		return &parsers.Record{Path: "servers.txt", Format: parsers.FormatExServer, Line: line, Host: name,
+			Message: "name: " + name + "\nadmindisplayversion: " + ver,
+			Fields:  map[string]string{"name": name, "admindisplayversion": ver, "isfrontendserver": fe}}
+	}
+	sp2 := "Version 6.5 (Build 7638.2: Service Pack 2)"
+	servers := file{info: FileInfo{Path: "servers.txt", Format: parsers.FormatExServer}, recs: []*parsers.Record{
+		srv(2, "EXFE01", sp2, "True"), srv(8, "EXFE02", sp2, "True"), srv(13, "EXCLNODE1", sp2, "False"), srv(19, "EXCLNODE2", sp2, "False"),
+	}}
+	kb := func(host, name string) file {
+		path := host + "/" + name
+		recs := testkit.ParseBytes(updatelog.Parser{}, path, []byte("0.000: 2006/03/14 21:02:41.250 (local)\r\n"+
+			"0.015: c:\\x\\update\\update.exe (version 6.2.29.0)\r\n"+
+			"30.100: Update.exe extended error code = 0x0\r\n")).Recs
+		return file{info: FileInfo{Path: path, Format: parsers.FormatUpdateLog, HostHint: host}, recs: recs}
+	}
+	node := func(host string) file {
+		sys := func(id uint32, at time.Time, data ...string) *parsers.Record {
+			r := ev(host, "Service Control Manager", id, at, data...)
+			r.Level = parsers.LevelInformation
+			return r
+		}
+		info := func(provider string, id uint32, at time.Time, data ...string) *parsers.Record {
+			r := ev(host, provider, id, at, data...)
+			r.Level = parsers.LevelInformation
+			return r
+		}
+		return evtxFile(host,
+			info("EventLog", 6009, t0, "5.02.", "3790", "Service Pack 1", "Multiprocessor Free"),
+			info("MSExchangeCluster", 1000, t0),
+			sys(7036, t0.Add(time.Minute), "Microsoft Exchange Information Store", "stopped"),
+			info("MsiInstaller", 11707, t0.Add(2*time.Minute), "Product: Microsoft Exchange Server -- Installation completed successfully."),
+			info("MsiInstaller", 1033, t0.Add(2*time.Minute), "Microsoft Exchange Server", "6.5", "1033", "0", "Microsoft"),
+			sys(7036, t0.Add(30*time.Minute), "Microsoft Exchange Information Store", "running"),
+			ev(host, "Service Control Manager", 7000, t0.Add(40*time.Minute), "Print Spooler", "%%1053"),
+		)
+	}
+	fs, b := runBundle(t, servers, node("EXCLNODE1"), node("EXCLNODE2"), kb("EXCLNODE1", "KB831464.log"), kb("EXCLNODE2", "KB831464.log"),
+		kb("EXCLNODE1", "KB912442.log"), kb("EXFE01", "KB912442.log"))
+	for _, id := range bundleSectionA {
+		if got := byRule(fs, id); len(got) != 0 {
+			t.Errorf("%s fired on a clean bundle: %+v", id, got)
+		}
+	}
+	if h := b.Hosts["EXCLNODE2"]; h == nil || h.Cluster != "node" || h.Level != "SP2" || !strings.HasPrefix(h.OS, "Windows Server 2003") {
+		t.Errorf("inventory of EXCLNODE2 = %+v", h)
+	}
+	if len(fs) != 0 {
+		t.Errorf("findings on a clean bundle: %s", ruleList(fs))
+	}
+}
+
+// TestIISHotfix831464PerNode: the hotfix on one node does not excuse the
+// other; a KB831464.log read as a file of the bundle counts for its host.
+func TestIISHotfix831464PerNode(t *testing.T) {
+	node := func(host string) file {
+		return evtxFile(host, ev(host, "MSExchangeCluster", 1025, t0), ev(host, "EventLog", 6009, t0, "5.02.", "3790", "Service Pack 1", "Multiprocessor Free"))
+	}
+	kb := file{info: FileInfo{Path: "NODE1/WINDOWS/KB831464.log", Format: parsers.FormatUpdateLog, HostHint: "NODE1"},
+		recs: testkit.ParseBytes(updatelog.Parser{}, "NODE1/WINDOWS/KB831464.log", []byte("0.000: 2006/03/14 21:02:41.250 (local)\r\n30.100: Update.exe extended error code = 0x0\r\n")).Recs}
+	fs, _ := runBundle(t, node("NODE1"), node("NODE2"), kb)
+	got := byRule(fs, "iis-hotfix-831464-missing")
+	if len(got) != 1 || got[0].Host != "NODE2" {
+		t.Fatalf("findings = %+v, want NODE2 only", got)
+	}
+}

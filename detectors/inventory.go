@@ -229,6 +229,12 @@ func (c *inventory) updateRecord(r *parsers.Record) {
 
 func (c *inventory) Finish() []Hit {
 	host := HostName(c.info.HostHint)
+	// A hotfix's own log (KB831464.log) or uninstall folder names it.
+	if strings.Contains(c.info.Path, "831464") {
+		for _, m := range kbMention.FindAllStringSubmatch(c.info.Path, -1) {
+			c.add(Fact{Kind: FactMention, Host: host, Values: map[string]string{"kb": m[1]}, Evidence: Evidence{Path: c.info.Path}})
+		}
+	}
 	switch c.info.Format {
 	case parsers.FormatUpdateLog:
 		for _, run := range c.info.Context.UpdateRuns() {
