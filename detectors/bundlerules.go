@@ -412,9 +412,14 @@ func checkServiceAfterUpdate(b *Bundle) []Hit {
 		var last *Fact
 		for i := range installs[f.Host] {
 			in := &installs[f.Host][i]
-			// Text logs are local time, events UTC: allow a day of slack
-			// only for the zone, never more.
-			if in.Time.Before(f.Time.Add(14*time.Hour)) && f.Time.Sub(in.Time) < 7*24*time.Hour {
+			// Text logs are local time, events UTC: when either time has
+			// no zone, allow the widest zone offset (14 hours) of slack,
+			// never more; two exact times compare as they are.
+			slack := time.Duration(0)
+			if in.Evidence.TimeQ == parsers.TimeNoZone || f.Evidence.TimeQ == parsers.TimeNoZone {
+				slack = 14 * time.Hour
+			}
+			if !in.Time.After(f.Time.Add(slack)) && f.Time.Sub(in.Time) < 7*24*time.Hour {
 				if last == nil || in.Time.After(last.Time) {
 					last = in
 				}

@@ -523,3 +523,35 @@ func TestIISHotfix831464PerNode(t *testing.T) {
 		t.Fatalf("findings = %+v, want NODE2 only", got)
 	}
 }
+
+// TestServiceFailureBeforeAnExactInstall: when both times are exact (two
+// event logs), a service failure hours before the install is not "after
+// the update"; only a zone-less time gets the zone's slack.
+func TestServiceFailureBeforeAnExactInstall(t *testing.T) {
+	install := ev("EX1", "MsiInstaller", 11707, t0, "Product: Microsoft Exchange Server -- Installation completed successfully.")
+	install.Level = parsers.LevelInformation
+	fail := func(at time.Time) *parsers.Record {
+		r := ev("EX1", "Service Control Manager", 7024, at, "Microsoft Exchange Information Store", "3355443752")
+		r.Path, r.RecordID = "EX1/System.evtx", 7
+		return r
+	}
+	sys := func(r *parsers.Record) file {
+		return file{info: FileInfo{Path: r.Path, Format: parsers.FormatEVTX, HostHint: "EX1"}, recs: []*parsers.Record{r}}
+	}
+	fs, _ := runBundle(t, evtxFile("EX1", install), sys(fail(t0.Add(-5*time.Hour))))
+	if got := byRule(fs, "exchange-service-failed-after-update"); len(got) != 0 {
+		t.Errorf("failure 5 hours before the install: %+v", got)
+	}
+	fs, _ = runBundle(t, evtxFile("EX1", install), sys(fail(t0.Add(5*time.Hour))))
+	if got := byRule(fs, "exchange-service-failed-after-update"); len(got) != 1 {
+		t.Errorf("failure 5 hours after the install: %+v", got)
+	}
+	// The same failure against an update.exe log, whose times have no zone.
+	update := file{info: FileInfo{Path: "EX1/KB912442.log", Format: parsers.FormatUpdateLog, HostHint: "EX1"},
+		recs: testkit.ParseBytes(updatelog.Parser{}, "EX1/KB912442.log",
+			[]byte("0.000: 2006/03/14 21:00:00.000 (local)\r\n12.484: Update.exe extended error code = 0x0\r\n")).Recs}
+	fs, _ = runBundle(t, update, sys(fail(t0.Add(-5*time.Hour))))
+	if got := byRule(fs, "exchange-service-failed-after-update"); len(got) != 1 {
+		t.Errorf("zone-less install time: %+v", got)
+	}
+}
