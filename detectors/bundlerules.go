@@ -308,13 +308,15 @@ var iis831464Meta = Meta{
 	Doc: Text{
 		EN: "Before an Exchange 2003 service pack on a Windows Server 2003 cluster, the IIS 6.0 hotfix 831464 belongs on " +
 			"every node not yet upgraded (the rolling-upgrade procedure applies it and restarts the node first). The rule " +
-			"fires for an Exchange 2003 cluster node running Windows Server 2003 (EventLog 6009 says 5.2) when nothing in " +
-			"the bundle mentions KB831464 (a KB831464.log, an uninstall folder, a hotfix list).",
+			"fires for an Exchange 2003 cluster node running Windows Server 2003 (EventLog 6009 says 5.2) when the bundle " +
+			"shows an update under way in the cluster (an install run, MSExchangeCluster 1025, error c1037b44) and nothing " +
+			"in it mentions KB831464 for that node (a KB831464.log, an uninstall folder, a hotfix list).",
 		PL: "Przed instalacją dodatku Service Pack Exchange 2003 w klastrze Windows Server 2003 na każdym jeszcze " +
 			"nieuaktualnionym węźle powinna być poprawka IIS 6.0 831464 (procedura uaktualniania stopniowego instaluje ją " +
 			"i najpierw restartuje węzeł). Reguła zgłasza węzeł klastra Exchange 2003 z Windows Server 2003 (zdarzenie " +
-			"EventLog 6009 podaje 5.2), gdy nic w pakiecie nie wspomina KB831464 (KB831464.log, folder deinstalacji, " +
-			"lista poprawek).",
+			"EventLog 6009 podaje 5.2), gdy pakiet pokazuje trwającą w klastrze aktualizację (przebieg instalacji, " +
+			"zdarzenie MSExchangeCluster 1025, błąd c1037b44), a nic w nim nie wspomina KB831464 dla tego węzła " +
+			"(KB831464.log, folder deinstalacji, lista poprawek).",
 	},
 	Remedy: Text{
 		EN: "Check whether hotfix 831464 is installed on {host} (Add or Remove Programs with updates shown, or " +
@@ -356,6 +358,22 @@ func checkIIS831464(b *Bundle) []Hit {
 	nodes := map[string]bool{}
 	for _, f := range factsOf(b, FactClusterNode) {
 		nodes[f.Host] = true
+	}
+	// The hotfix belongs before an Exchange 2003 service pack: the bundle
+	// must show an update under way on a node of the cluster (an install
+	// run, or MSExchangeCluster 1025 or error c1037b44, which only a node
+	// with newer binaries than its EVS raises). An inventory of a cluster
+	// with no update in it says nothing about the hotfix.
+	upgrading := false
+	for _, f := range b.Facts {
+		src := f.Values["source"]
+		if nodes[f.Host] && (f.Kind == FactInstall || f.Kind == FactVersion && (src == "MSExchangeCluster 1025" || src == "error c1037b44")) {
+			upgrading = true
+			break
+		}
+	}
+	if !upgrading {
+		return nil
 	}
 	var hits []Hit
 	for _, h := range sortedKeys(nodes) {

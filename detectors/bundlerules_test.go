@@ -555,3 +555,23 @@ func TestServiceFailureBeforeAnExactInstall(t *testing.T) {
 		t.Errorf("zone-less install time: %+v", got)
 	}
 }
+
+// TestIISHotfix831464NeedsAnUpdate: an inventory of a Windows Server 2003
+// cluster with no update in the bundle gives no warning; an update run on
+// one node brings the warning for every node without the hotfix.
+func TestIISHotfix831464NeedsAnUpdate(t *testing.T) {
+	node := func(host string) file {
+		return evtxFile(host, ev(host, "MSExchangeCluster", 1000, t0), ev(host, "EventLog", 6009, t0, "5.02.", "3790", "Service Pack 2", "Multiprocessor Free"))
+	}
+	banners := []file{exportFile("NODE1", "Version 6.5 (Build 7638.2: Service Pack 2)"), exportFile("NODE2", "Version 6.5 (Build 7638.2: Service Pack 2)")}
+	fs, _ := runBundle(t, append([]file{node("NODE1"), node("NODE2")}, banners...)...)
+	if got := byRule(fs, "iis-hotfix-831464-missing"); len(got) != 0 {
+		t.Fatalf("no update in the bundle: %+v", got)
+	}
+	kb := file{info: FileInfo{Path: "NODE1/KB912442.log", Format: parsers.FormatUpdateLog, HostHint: "NODE1"},
+		recs: testkit.ParseBytes(updatelog.Parser{}, "NODE1/KB912442.log", []byte("0.000: 2006/03/14 21:02:41.250 (local)\r\n30.100: Update.exe extended error code = 0x0\r\n")).Recs}
+	fs, _ = runBundle(t, append([]file{node("NODE1"), node("NODE2"), kb}, banners...)...)
+	if got := byRule(fs, "iis-hotfix-831464-missing"); len(got) != 2 {
+		t.Fatalf("update on NODE1: %+v, want both nodes", got)
+	}
+}
