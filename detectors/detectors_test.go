@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -339,5 +340,35 @@ func TestRemedyWithoutHostName(t *testing.T) {
 	}
 	if len(pl) != 1 || !strings.Contains(pl[0].Remedy, "na serwerze (nazwa nieznana)") {
 		t.Errorf("Polish remedy = %q", pl[0].Remedy)
+	}
+}
+
+// TestRemediesInBothLanguages walks the catalog: every rule's title and
+// remedy have a Polish text of their own (not the English one copied, with
+// Polish letters), and both remedies use the same placeholders, so a
+// captured value shows in either language.
+func TestRemediesInBothLanguages(t *testing.T) {
+	rules, err := Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sorted := func(s string) string {
+		ps := Placeholders(s)
+		sort.Strings(ps)
+		return strings.Join(ps, ",")
+	}
+	for _, r := range rules {
+		m := r.Meta()
+		for what, txt := range map[string]Text{"title": m.Title, "remedy": m.Remedy} {
+			if txt.PL == txt.EN {
+				t.Errorf("%s: Polish %s is the English one", m.ID, what)
+			}
+		}
+		if !strings.ContainsAny(m.Remedy.PL+m.Title.PL, "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ") {
+			t.Errorf("%s: Polish title and remedy have no Polish letter: %q", m.ID, m.Remedy.PL)
+		}
+		if en, pl := sorted(m.Remedy.EN), sorted(m.Remedy.PL); en != pl {
+			t.Errorf("%s: remedy placeholders differ: en {%s}, pl {%s}", m.ID, en, pl)
+		}
 	}
 }
