@@ -189,6 +189,13 @@ func TestHotfixFileInUse(t *testing.T) {
 	if fs := byRule(runFile(t, English, info, clean), "hotfix-file-in-use"); len(fs) != 0 {
 		t.Fatalf("clean run: %d findings, want none", len(fs))
 	}
+	// A log that ends before the run's outcome: not known to have
+	// succeeded, so an error (rule-catalog.md: a warning only when the run
+	// still succeeded).
+	cut := updateLines("1.203: FileInUse:: Added to Filelist: c:\\program files\\exchsrvr\\bin\\store.exe")
+	if fs := byRule(runFile(t, English, info, cut), "hotfix-file-in-use"); len(fs) != 1 || fs[0].Severity != Error || !strings.Contains(fs[0].Remedy, "(no outcome logged)") {
+		t.Fatalf("run without an outcome: %+v, want one error", fs)
+	}
 
 	pl := byRule(runFile(t, Polish, info, failed), "hotfix-file-in-use")
 	if !strings.Contains(pl[0].Remedy, "rozszerzony kod błędu 0xf201") || !strings.Contains(pl[0].Title, "Poprawka") {
