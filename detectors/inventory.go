@@ -20,6 +20,11 @@ const (
 	FactInstall        = "install"         // Values: what, outcome (succeeded, failed, unknown), build
 	FactServiceFailure = "service-failure" // Values: service, event_id
 	FactMention        = "mention"         // Values: kb (a KB number a log names, e.g. 831464)
+	// FactBoot is a system start: EventLog 6005 or 6009, Kernel-General 12.
+	FactBoot = "boot"
+	// FactRebootRequest is an install asking for a restart: MsiInstaller
+	// 1029 or 1038, or 1033/1036 with status 3010 or 1641. Values: what.
+	FactRebootRequest = "reboot-request"
 	// FactClusterResourceFailure is MSExchangeCluster 2146 or 2065: the
 	// Exchange resource failed to upgrade or come online after a node
 	// upgrade (KB 316708).
@@ -79,6 +84,8 @@ func (c *inventory) add(f Fact) {
 		// The same product installed with the same outcome within the hour
 		// is one install (MsiInstaller logs several events per install).
 		k = f.Kind + "|" + f.Host + "|" + f.Values["what"] + "|" + f.Values["outcome"] + "|" + f.Time.Truncate(time.Hour).String()
+	case FactBoot, FactRebootRequest:
+		k = f.Kind + "|" + f.Host + "|" + f.Values["what"] + "|" + f.Time.String()
 	case FactServiceFailure:
 		k = f.Kind + "|" + f.Host + "|" + f.Values["service"] + "|" + f.Values["event_id"] + "|" + f.Time.Truncate(time.Hour).String()
 	}
@@ -165,7 +172,10 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 			c.add(Fact{Kind: FactVersion, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
 				Values: map[string]string{"product": "Exchange Server 2003", "source": "MSExchangeCluster 1025"}})
 		}
+	case p == "eventlog" && r.EventID == 6005, p == "microsoft-windows-kernel-general" && r.EventID == 12:
+		c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
 	case p == "eventlog" && r.EventID == 6009 && len(data) >= 2:
+		c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
 		v := map[string]string{"version": strings.TrimSuffix(strings.TrimSpace(data[0]), "."), "build": strings.TrimSpace(data[1])}
 		if len(data) >= 3 {
 			v["sp"] = strings.TrimSpace(data[2])
@@ -179,7 +189,12 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 		}
 		c.add(Fact{Kind: FactInstall, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
 			Values: map[string]string{"what": "Exchange Setup " + strings.TrimSpace(data[0]), "outcome": outcome, "build": strings.TrimSpace(data[0])}})
+	case p == "msiinstaller" && (r.EventID == 1029 || r.EventID == 1038):
+		c.add(Fact{Kind: FactRebootRequest, Host: host, Time: r.Time, Evidence: EvidenceOf(r), Values: map[string]string{"what": msiWhat(data)}})
 	case p == "msiinstaller" && (r.EventID == 1022 || r.EventID == 11707 || r.EventID == 11708 || r.EventID == 1033 || r.EventID == 1036):
+		if st := statusArg(r); st == "3010" || st == "1641" {
+			c.add(Fact{Kind: FactRebootRequest, Host: host, Time: r.Time, Evidence: EvidenceOf(r), Values: map[string]string{"what": msiWhat(data)}})
+		}
 		outcome := "succeeded"
 		if r.EventID == 11708 {
 			outcome = "failed"
@@ -208,6 +223,18 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 			}
 		}
 	}
+}
+
+// msiWhat names the product of an MsiInstaller event from its first
+// insertion string ("Product: X -- ..." gives X).
+func msiWhat(data []string) string {
+	if len(data) == 0 {
+		return ""
+	}
+	if m := msiProduct.FindStringSubmatch(data[0]); m != nil {
+		return m[1]
+	}
+	return data[0]
 }
 
 func (c *inventory) updateRecord(r *parsers.Record) {
