@@ -417,3 +417,22 @@ func TestUserRuleReusingAnIDNamesItsLine(t *testing.T) {
 		t.Errorf("severity none: exit %d stderr %q", code, errs)
 	}
 }
+
+// TestRulesCommandTakesSeveralRuleFiles: `rules --rules` is repeatable,
+// as in scan, and a clash between two user files names the second one.
+func TestRulesCommandTakesSeveralRuleFiles(t *testing.T) {
+	dir := t.TempDir()
+	rule := func(name, id string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte("rules:\n  - id: "+id+"\n    title: {en: t, pl: tą}\n    severity: warning\n    kb: [\"328839\"]\n    formats: [updatelog]\n    match: {keywords: [foo]}\n    remedy: {en: r KB 328839, pl: r KB 328839}\n"), 0o644)
+		return p
+	}
+	a, b, c := rule("a.yaml", "my-rule-one"), rule("b.yaml", "my-rule-two"), rule("c.yaml", "my-rule-one")
+	out, errs, code := extriage(t, "rules", "--format", "ids", "--rules", a, "--rules", b)
+	if code != 0 || !strings.Contains(out, "my-rule-one\n") || !strings.Contains(out, "my-rule-two\n") {
+		t.Errorf("two files: exit %d stdout %q stderr %q", code, out, errs)
+	}
+	if _, errs, code = extriage(t, "rules", "--rules", a, "--rules", c); code != 2 || !strings.Contains(errs, "c.yaml:2: rule my-rule-one is defined twice") {
+		t.Errorf("clash: exit %d stderr %q", code, errs)
+	}
+}
