@@ -3,6 +3,7 @@ package detectors
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,14 +113,38 @@ var frontendMixedMeta = Meta{
 	},
 }
 
+// levelKey is what two builds must share to be at the same level. Up to
+// Exchange 2003 (major version 6) the fourth part is only the revision that
+// one source or another prints for the same build (AdminDisplayVersion
+// "Build 7638.2", a protocol banner 6.5.7638.1, a setup log 6.5.7638: all
+// SP2), so it is left out; from Exchange 2007 on, updates differ there.
+func levelKey(build string) string {
+	v, ok := builds.Parse(build)
+	if !ok {
+		return build
+	}
+	if v.Parts[0] <= 6 {
+		return strconv.Itoa(v.Parts[0]) + "." + strconv.Itoa(v.Parts[1]) + "." + strconv.Itoa(v.Parts[2])
+	}
+	return strconv.Itoa(v.Parts[0]) + "." + strconv.Itoa(v.Parts[1]) + "." + strconv.Itoa(v.Parts[2]) + "." + strconv.Itoa(v.Parts[3])
+}
+
+// compareLevels orders two builds as levelKey sees them.
+func compareLevels(a, b builds.Version) int {
+	if a.Parts[0] <= 6 && b.Parts[0] <= 6 {
+		a.Parts[3], b.Parts[3] = 0, 0
+	}
+	return a.Compare(b)
+}
+
 // buildsOf returns, of the given hosts, those whose build the bundle
 // knows, how many distinct builds they run, and the evidence of each.
 func buildsOf(hosts []string, bf map[string]Fact) (known []string, distinct int, ev []Evidence) {
 	seen := map[string]bool{}
 	for _, h := range hosts {
 		if f, ok := bf[h]; ok {
-			if !seen[f.Values["build"]] {
-				seen[f.Values["build"]] = true
+			if k := levelKey(f.Values["build"]); !seen[k] {
+				seen[k] = true
 				distinct++
 			}
 			known = append(known, h)
@@ -173,7 +198,7 @@ func checkBackendFirst(b *Bundle) []Hit {
 		var behind []string
 		ev := []Evidence{bf[h].Evidence}
 		for _, f := range fe {
-			if fv, ok := builds.Parse(bf[f].Values["build"]); ok && fv.Compare(bv) < 0 {
+			if fv, ok := builds.Parse(bf[f].Values["build"]); ok && compareLevels(fv, bv) < 0 {
 				behind = append(behind, f)
 				ev = append(ev, bf[f].Evidence)
 			}

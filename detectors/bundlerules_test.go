@@ -575,3 +575,40 @@ func TestIISHotfix831464NeedsAnUpdate(t *testing.T) {
 		t.Fatalf("update on NODE1: %+v, want both nodes", got)
 	}
 }
+
+// TestSameLevelFromDifferentSources: up to Exchange 2003 the fourth part
+// of a build is only the revision one source or another prints (a protocol
+// banner 6.5.7638.1, AdminDisplayVersion 7638.2, a setup log 6.5.7638: all
+// SP2). Servers and nodes at SP2 are at one level whatever the source;
+// Exchange 2007 and later updates do differ in the fourth part.
+func TestSameLevelFromDifferentSources(t *testing.T) {
+	if hits := bundleWith(t, "frontend-mixed-versions",
+		roleFact("FE1", "front-end", ""), roleFact("FE2", "front-end", ""),
+		version("FE1", "6.5.7638.2"), version("FE2", "6.5.7638.1")); len(hits) != 0 {
+		t.Errorf("frontend-mixed-versions on 7638.2 and 7638.1: %+v", hits)
+	}
+	if hits := bundleWith(t, "backend-before-frontend",
+		roleFact("FE1", "front-end", ""), roleFact("BE1", "back-end", ""),
+		version("FE1", "6.5.7638"), version("BE1", "6.5.7638.2")); len(hits) != 0 {
+		t.Errorf("backend-before-frontend on 7638 and 7638.2: %+v", hits)
+	}
+	if hits := bundleWith(t, "backend-before-frontend",
+		roleFact("FE1", "front-end", ""), roleFact("BE1", "back-end", ""),
+		version("FE1", "6.5.7638.2"), version("BE1", "6.5.7653.33")); len(hits) != 1 {
+		t.Errorf("backend-before-frontend, back end on a post-SP2 rollup: %+v", hits)
+	}
+	fs, _ := runBundle(t,
+		evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0)),
+		evtxFile("NODE2", ev("NODE2", "MSExchangeCluster", 1000, t0)),
+		exportFile("NODE1", "Version 6.5 (Build 7638.2: Service Pack 2)"),
+		exportFile("NODE2", "Microsoft Exchange Server 2003 POP3 server version 6.5.7638.1 ready; Version 6.5 (Build 7638.1)"),
+	)
+	if got := byRule(fs, "cluster-upgrade-order"); len(got) != 0 {
+		t.Errorf("cluster nodes at 7638.2 and 7638.1: %+v", got)
+	}
+	if hits := bundleWith(t, "frontend-mixed-versions",
+		roleFact("S1", "front-end", ""), roleFact("S2", "front-end", ""),
+		version("S1", "15.1.2507.6"), version("S2", "15.1.2507.9")); len(hits) != 1 {
+		t.Errorf("Exchange 2016 builds differing in the fourth part are different levels: %+v", hits)
+	}
+}
