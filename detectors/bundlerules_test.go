@@ -282,6 +282,10 @@ func TestPerfoptNotRerun(t *testing.T) {
 	if hits := check(Input{Path: "EX55/PERFOPT.LOG", Host: "EX55", ModTime: sp.Add(time.Hour)}); len(hits) != 0 {
 		t.Fatalf("perfopt.log after the SP: %+v", hits)
 	}
+	install.Values["outcome"] = "failed"
+	if hits := check(); len(hits) != 0 {
+		t.Fatalf("the 5.5 service pack run failed: %+v", hits)
+	}
 }
 
 func TestHotfixRebootRequired(t *testing.T) {
