@@ -239,12 +239,16 @@ func TestCatalogComplete(t *testing.T) {
 func TestLoadRulesErrors(t *testing.T) {
 	tests := []struct{ name, yaml, want string }{
 		{"unknown key", "rules:\n  - id: x-y\n    colour: red\n", "user.yaml:3: field colour not found"},
-		{"bad regex", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {pattern: ['(']}\n    remedy: {en: r, pl: r}\n", "user.yaml:2: rule my-rule: pattern"},
+		{"bad regex", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {pattern: ['(']}\n    remedy: {en: r, pl: r}\n", "user.yaml:7: rule my-rule: pattern"},
 		{"missing Polish remedy", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {keywords: [x]}\n    remedy: {en: r}\n", "remedy has no pl text"},
 		{"bad severity", "rules:\n  - id: my-rule\n    severity: fatal\n", "user.yaml:3: unknown severity"},
 		{"unknown placeholder", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {keywords: [x]}\n    remedy: {en: 'fix {thing}', pl: r}\n", "uses {thing}"},
 		{"empty match", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    remedy: {en: r, pl: r}\n", "match is empty"},
 		{"not a rule file", "- a\n- b\n", "want a top-level"},
+		// The line of the key at fault, not of the rule.
+		{"bad regex in a list", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match:\n      keywords: [x]\n      pattern:\n        - 'ok'\n        - '('\n    remedy: {en: r, pl: r}\n", "user.yaml:11: rule my-rule: pattern \"(\""},
+		{"unknown format", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats:\n      - setuplog\n      - evtxx\n    match: {keywords: [x]}\n    remedy: {en: r, pl: r}\n", "user.yaml:8: rule my-rule: unknown format \"evtxx\""},
+		{"placeholder in the Polish remedy", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {keywords: [x]}\n    remedy:\n      en: r\n      pl: 'r {thing}'\n", "user.yaml:10: rule my-rule: remedy (pl) uses {thing}"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
