@@ -3,6 +3,7 @@ package detectors
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,14 +113,38 @@ var frontendMixedMeta = Meta{
 	},
 }
 
+// levelKey is what two builds must share to be at the same level. Up to
+// Exchange 2003 (major version 6) the fourth part is only the revision that
+// one source or another prints for the same build (AdminDisplayVersion
+// "Build 7638.2", a protocol banner 6.5.7638.1, a setup log 6.5.7638: all
+// SP2), so it is left out; from Exchange 2007 on, updates differ there.
+func levelKey(build string) string {
+	v, ok := builds.Parse(build)
+	if !ok {
+		return build
+	}
+	if v.Parts[0] <= 6 {
+		return strconv.Itoa(v.Parts[0]) + "." + strconv.Itoa(v.Parts[1]) + "." + strconv.Itoa(v.Parts[2])
+	}
+	return strconv.Itoa(v.Parts[0]) + "." + strconv.Itoa(v.Parts[1]) + "." + strconv.Itoa(v.Parts[2]) + "." + strconv.Itoa(v.Parts[3])
+}
+
+// compareLevels orders two builds as levelKey sees them.
+func compareLevels(a, b builds.Version) int {
+	if a.Parts[0] <= 6 && b.Parts[0] <= 6 {
+		a.Parts[3], b.Parts[3] = 0, 0
+	}
+	return a.Compare(b)
+}
+
 // buildsOf returns, of the given hosts, those whose build the bundle
 // knows, how many distinct builds they run, and the evidence of each.
 func buildsOf(hosts []string, bf map[string]Fact) (known []string, distinct int, ev []Evidence) {
 	seen := map[string]bool{}
 	for _, h := range hosts {
 		if f, ok := bf[h]; ok {
-			if !seen[f.Values["build"]] {
-				seen[f.Values["build"]] = true
+			if k := levelKey(f.Values["build"]); !seen[k] {
+				seen[k] = true
 				distinct++
 			}
 			known = append(known, h)
@@ -173,7 +198,7 @@ func checkBackendFirst(b *Bundle) []Hit {
 		var behind []string
 		ev := []Evidence{bf[h].Evidence}
 		for _, f := range fe {
-			if fv, ok := builds.Parse(bf[f].Values["build"]); ok && fv.Compare(bv) < 0 {
+			if fv, ok := builds.Parse(bf[f].Values["build"]); ok && compareLevels(fv, bv) < 0 {
 				behind = append(behind, f)
 				ev = append(ev, bf[f].Evidence)
 			}
@@ -204,16 +229,65 @@ var clusterOrderMeta = Meta{
 			"uaktualnieniu węzła, KB 316708) oraz węzły jednego klastra pozostawione w różnych wersjach.",
 	},
 	Remedy: Text{
-		EN: "{what} Finish the rolling upgrade in the order of the version: for Exchange 2003, upgrade a passive node, " +
-			"move the EVS to it, run \"Upgrade Exchange Virtual Server\" on the System Attendant resource, then upgrade " +
-			"the next node; one EVS at a time. If the resource upgrade fails (2146/2065), give the Cluster service account " +
-			"Exchange Full Administrator rights and local administrator rights on every node (KB 316708). See KB 328839.",
-		PL: "{what} Dokończ uaktualnianie w kolejności właściwej dla wersji: w Exchange 2003 uaktualnij węzeł pasywny, " +
-			"przenieś na niego serwer wirtualny, uruchom „Uaktualnij serwer wirtualny Exchange” na zasobie System " +
-			"Attendant, a potem uaktualnij następny węzeł; po jednym serwerze wirtualnym naraz. Jeśli uaktualnienie zasobu " +
-			"się nie udaje (2146/2065), nadaj kontu usługi klastrowania uprawnienia Exchange Full Administrator i " +
-			"administratora lokalnego na każdym węźle (KB 316708). Zobacz KB 328839.",
+		EN: "{what} Finish the rolling upgrade in the order KB 328839 gives for the version: {order} If the resource " +
+			"upgrade fails (2146/2065), give the Cluster service account Exchange Full Administrator rights and local " +
+			"administrator rights on every node (KB 316708). See KB 328839.",
+		PL: "{what} Dokończ uaktualnianie w kolejności, którą KB 328839 podaje dla tej wersji: {order} Jeśli " +
+			"uaktualnienie zasobu się nie udaje (2146/2065), nadaj kontu usługi klastrowania uprawnienia Exchange Full " +
+			"Administrator i administratora lokalnego na każdym węźle (KB 316708). Zobacz KB 328839.",
 	},
+}
+
+// clusterOrder is the upgrade order KB 328839 gives for a clustered
+// Exchange server, per version, in English and Polish.
+var clusterOrder = map[string]Text{
+	"Exchange Server 5.5": {
+		EN: "for Exchange 5.5, apply the service pack to the active node (the one that owns the Exchange group) first, " +
+			"without failing over or moving the group, then to the passive node.",
+		PL: "w Exchange 5.5 najpierw zainstaluj dodatek Service Pack na węźle aktywnym (właścicielu grupy Exchange), " +
+			"nie przełączając awaryjnie ani nie przenosząc grupy, a potem na węźle pasywnym.",
+	},
+	"Exchange 2000 Server": {
+		EN: "for Exchange 2000, apply it to the passive node first, move the Exchange and cluster groups to that node, " +
+			"then apply it to the other node, now passive (active/active: first move every Exchange Virtual Server to " +
+			"one node and upgrade the free node).",
+		PL: "w Exchange 2000 najpierw zainstaluj go na węźle pasywnym, przenieś na ten węzeł grupy Exchange i klastra, " +
+			"a potem zainstaluj go na drugim węźle, teraz pasywnym (active/active: najpierw przenieś wszystkie serwery " +
+			"wirtualne Exchange na jeden węzeł i uaktualnij wolny węzeł).",
+	},
+	"Exchange Server 2003": {
+		EN: "for Exchange 2003, move the Exchange Virtual Server off a node, apply the service pack there, move the EVS " +
+			"to it, run \"Upgrade Exchange Virtual Server\" on the System Attendant resource, bring it online, then " +
+			"upgrade the next node; one EVS at a time.",
+		PL: "w Exchange 2003 przenieś serwer wirtualny Exchange z węzła, zainstaluj na nim dodatek Service Pack, " +
+			"przenieś na niego serwer wirtualny, uruchom „Uaktualnij serwer wirtualny Exchange” na zasobie System " +
+			"Attendant, przełącz go do trybu online, a potem uaktualnij następny węzeł; po jednym serwerze wirtualnym " +
+			"naraz.",
+	},
+}
+
+// orderFor returns the upgrade order for the Exchange version the bundle
+// gives for the hosts, or, when it gives none or several, every version's.
+func orderFor(b *Bundle, hosts ...string) map[string]string {
+	products := map[string]bool{}
+	for _, h := range hosts {
+		if host := b.Hosts[h]; host != nil {
+			if _, ok := clusterOrder[host.Product]; ok {
+				products[host.Product] = true
+			}
+		}
+	}
+	var en, pl []string
+	names := sortedKeys(products)
+	if len(names) == 0 {
+		names = []string{"Exchange Server 5.5", "Exchange 2000 Server", "Exchange Server 2003"}
+	}
+	for _, n := range names {
+		en = append(en, clusterOrder[n].EN)
+		pl = append(pl, clusterOrder[n].PL)
+	}
+	capFirst := func(s string) string { r := []rune(s); return strings.ToUpper(string(r[:1])) + string(r[1:]) }
+	return map[string]string{"order": capFirst(strings.Join(en, " ")), "order@pl": capFirst(strings.Join(pl, " "))}
 }
 
 func checkClusterOrder(b *Bundle) []Hit {
@@ -242,6 +316,12 @@ func checkClusterOrder(b *Bundle) []Hit {
 			"what@pl": "Węzły klastra mają różne wersje: " + v + ".",
 		}})
 	}
+	// The remedy gives the order of the version the nodes run.
+	for i := range hits {
+		for k, v := range orderFor(b, strings.Split(hits[i].Host, ", ")...) {
+			hits[i].Values[k] = v
+		}
+	}
 	return hits
 }
 
@@ -253,13 +333,15 @@ var iis831464Meta = Meta{
 	Doc: Text{
 		EN: "Before an Exchange 2003 service pack on a Windows Server 2003 cluster, the IIS 6.0 hotfix 831464 belongs on " +
 			"every node not yet upgraded (the rolling-upgrade procedure applies it and restarts the node first). The rule " +
-			"fires for an Exchange 2003 cluster node running Windows Server 2003 (EventLog 6009 says 5.2) when nothing in " +
-			"the bundle mentions KB831464 (a KB831464.log, an uninstall folder, a hotfix list).",
+			"fires for an Exchange 2003 cluster node running Windows Server 2003 (EventLog 6009 says 5.2) when the bundle " +
+			"shows an update under way in the cluster (an install run, MSExchangeCluster 1025, error c1037b44) and nothing " +
+			"in it mentions KB831464 for that node (a KB831464.log, an uninstall folder, a hotfix list).",
 		PL: "Przed instalacją dodatku Service Pack Exchange 2003 w klastrze Windows Server 2003 na każdym jeszcze " +
 			"nieuaktualnionym węźle powinna być poprawka IIS 6.0 831464 (procedura uaktualniania stopniowego instaluje ją " +
 			"i najpierw restartuje węzeł). Reguła zgłasza węzeł klastra Exchange 2003 z Windows Server 2003 (zdarzenie " +
-			"EventLog 6009 podaje 5.2), gdy nic w pakiecie nie wspomina KB831464 (KB831464.log, folder deinstalacji, " +
-			"lista poprawek).",
+			"EventLog 6009 podaje 5.2), gdy pakiet pokazuje trwającą w klastrze aktualizację (przebieg instalacji, " +
+			"zdarzenie MSExchangeCluster 1025, błąd c1037b44), a nic w nim nie wspomina KB831464 dla tego węzła " +
+			"(KB831464.log, folder deinstalacji, lista poprawek).",
 	},
 	Remedy: Text{
 		EN: "Check whether hotfix 831464 is installed on {host} (Add or Remove Programs with updates shown, or " +
@@ -272,15 +354,21 @@ var iis831464Meta = Meta{
 }
 
 func checkIIS831464(b *Bundle) []Hit {
+	// Evidence of the hotfix counts for the host it belongs to; evidence
+	// of no known host (a hotfix list of the whole case) for every node.
+	has := map[string]bool{}
 	for _, f := range factsOf(b, FactMention) {
 		if f.Values["kb"] == "831464" {
-			return nil
+			has[HostName(f.Host)] = true
 		}
 	}
 	for _, in := range b.Inputs {
 		if strings.Contains(in.Path, "831464") { // KB831464.log, $NtUninstallKB831464$\...
-			return nil
+			has[HostName(in.Host)] = true
 		}
+	}
+	if has[""] {
+		return nil
 	}
 	os := map[string]Fact{}
 	for _, f := range factsOf(b, FactOS) {
@@ -296,11 +384,27 @@ func checkIIS831464(b *Bundle) []Hit {
 	for _, f := range factsOf(b, FactClusterNode) {
 		nodes[f.Host] = true
 	}
+	// The hotfix belongs before an Exchange 2003 service pack: the bundle
+	// must show an update under way on a node of the cluster (an install
+	// run, or MSExchangeCluster 1025 or error c1037b44, which only a node
+	// with newer binaries than its EVS raises). An inventory of a cluster
+	// with no update in it says nothing about the hotfix.
+	upgrading := false
+	for _, f := range b.Facts {
+		src := f.Values["source"]
+		if nodes[f.Host] && (f.Kind == FactInstall || f.Kind == FactVersion && (src == "MSExchangeCluster 1025" || src == "error c1037b44")) {
+			upgrading = true
+			break
+		}
+	}
+	if !upgrading {
+		return nil
+	}
 	var hits []Hit
 	for _, h := range sortedKeys(nodes) {
 		o, okOS := os[h]
 		e, okEx := ex2003[h]
-		if !okOS || !okEx || !strings.HasPrefix(o.Values["version"], "5.2") && o.Values["version"] != "5.02" {
+		if has[HostName(h)] || !okOS || !okEx || !strings.HasPrefix(o.Values["version"], "5.2") && o.Values["version"] != "5.02" {
 			continue
 		}
 		hits = append(hits, Hit{Host: h, Evidence: []Evidence{o.Evidence, e.Evidence}})
@@ -351,9 +455,14 @@ func checkServiceAfterUpdate(b *Bundle) []Hit {
 		var last *Fact
 		for i := range installs[f.Host] {
 			in := &installs[f.Host][i]
-			// Text logs are local time, events UTC: allow a day of slack
-			// only for the zone, never more.
-			if in.Time.Before(f.Time.Add(14*time.Hour)) && f.Time.Sub(in.Time) < 7*24*time.Hour {
+			// Text logs are local time, events UTC: when either time has
+			// no zone, allow the widest zone offset (14 hours) of slack,
+			// never more; two exact times compare as they are.
+			slack := time.Duration(0)
+			if in.Evidence.TimeQ == parsers.TimeNoZone || f.Evidence.TimeQ == parsers.TimeNoZone {
+				slack = 14 * time.Hour
+			}
+			if !in.Time.After(f.Time.Add(slack)) && f.Time.Sub(in.Time) < 7*24*time.Hour {
 				if last == nil || in.Time.After(last.Time) {
 					last = in
 				}

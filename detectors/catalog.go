@@ -72,11 +72,24 @@ func checkUnique(rs []Rule) error {
 
 // Merge adds user rules to a catalog. A user rule may not reuse a built-in
 // ID: rule IDs are stable and mean one thing.
+// The error names the file and line of the clashing user rule.
 func Merge(catalog, user []Rule) ([]Rule, error) {
-	out := append(append([]Rule(nil), catalog...), user...)
-	if err := checkUnique(out); err != nil {
-		return nil, err
+	seen := map[string]bool{}
+	for _, r := range catalog {
+		seen[r.Meta().ID] = true
 	}
+	for _, r := range user {
+		id := r.Meta().ID
+		if seen[id] {
+			where := ""
+			if s, ok := r.(interface{ Source() string }); ok {
+				where = s.Source() + ": "
+			}
+			return nil, fmt.Errorf("%srule %s is defined twice: an earlier rule file or the built-in catalog already has that ID", where, id)
+		}
+		seen[id] = true
+	}
+	out := append(append([]Rule(nil), catalog...), user...)
 	SortRules(out)
 	return out, nil
 }

@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -110,26 +111,26 @@ func (s *DataRuleSpec) Compile(source string) (*DataRule, error) {
 		return nil, err
 	}
 	if len(d.meta.Formats) == 0 {
-		return nil, fmt.Errorf("rule %s: no formats: say which record kinds it reads", s.ID)
+		return nil, at(fmt.Errorf("rule %s: no formats: say which record kinds it reads", s.ID))
 	}
-	for _, f := range d.meta.Formats {
+	for i, f := range d.meta.Formats {
 		if !knownFormat(f) {
-			return nil, fmt.Errorf("rule %s: unknown format %q", s.ID, f)
+			return nil, at(fmt.Errorf("rule %s: unknown format %q", s.ID, f), "formats", strconv.Itoa(i))
 		}
 	}
 	switch s.Scope {
 	case "":
 	case "verdict-run":
 		if len(d.meta.Formats) != 1 || d.meta.Formats[0] != parsers.FormatSetupLog {
-			return nil, fmt.Errorf("rule %s: scope verdict-run applies to setuplog records only", s.ID)
+			return nil, at(fmt.Errorf("rule %s: scope verdict-run applies to setuplog records only", s.ID), "scope")
 		}
 		d.verdict = true
 	default:
-		return nil, fmt.Errorf("rule %s: unknown scope %q (want verdict-run or nothing)", s.ID, s.Scope)
+		return nil, at(fmt.Errorf("rule %s: unknown scope %q (want verdict-run or nothing)", s.ID, s.Scope), "scope")
 	}
 	m := s.Match
 	if len(m.Provider)+len(m.EventID)+len(m.Keywords)+len(m.Pattern)+len(m.Fields)+len(m.Level) == 0 {
-		return nil, fmt.Errorf("rule %s: match is empty: it would fire on every record", s.ID)
+		return nil, at(fmt.Errorf("rule %s: match is empty: it would fire on every record", s.ID), "match")
 	}
 	d.providers = m.Provider
 	if len(m.EventID) > 0 {
@@ -144,17 +145,17 @@ func (s *DataRuleSpec) Compile(source string) (*DataRule, error) {
 			d.levels[l] = true
 		}
 	}
-	for _, k := range m.Keywords {
+	for i, k := range m.Keywords {
 		if k == "" {
-			return nil, fmt.Errorf("rule %s: empty keyword", s.ID)
+			return nil, at(fmt.Errorf("rule %s: empty keyword", s.ID), "match", "keywords", strconv.Itoa(i))
 		}
 		d.keywords = append(d.keywords, strings.ToLower(k))
 	}
 	groups := map[string]bool{}
-	for _, p := range m.Pattern {
+	for i, p := range m.Pattern {
 		re, err := compileRegex(p)
 		if err != nil {
-			return nil, fmt.Errorf("rule %s: pattern %q: %v", s.ID, p, err)
+			return nil, at(fmt.Errorf("rule %s: pattern %q: %v", s.ID, p, err), "match", "pattern", strconv.Itoa(i))
 		}
 		for _, n := range re.SubexpNames() {
 			if n != "" {
@@ -163,10 +164,10 @@ func (s *DataRuleSpec) Compile(source string) (*DataRule, error) {
 		}
 		d.patterns = append(d.patterns, re)
 	}
-	for _, p := range m.Not {
+	for i, p := range m.Not {
 		re, err := compileRegex(p)
 		if err != nil {
-			return nil, fmt.Errorf("rule %s: not_pattern %q: %v", s.ID, p, err)
+			return nil, at(fmt.Errorf("rule %s: not_pattern %q: %v", s.ID, p, err), "match", "not_pattern", strconv.Itoa(i))
 		}
 		d.nots = append(d.nots, re)
 	}
@@ -181,7 +182,7 @@ func (s *DataRuleSpec) Compile(source string) (*DataRule, error) {
 	for name, spec := range s.Capture {
 		c, err := compileCapture(spec)
 		if err != nil {
-			return nil, fmt.Errorf("rule %s: %v", s.ID, err)
+			return nil, at(fmt.Errorf("rule %s: %v", s.ID, err), "capture", name)
 		}
 		d.capture[name] = c
 		groups[name] = true
@@ -190,7 +191,7 @@ func (s *DataRuleSpec) Compile(source string) (*DataRule, error) {
 	for _, l := range Langs {
 		for _, p := range Placeholders(textIn(s.Remedy, l)) {
 			if !groups[p] {
-				return nil, fmt.Errorf("rule %s: remedy (%s) uses {%s}, which no pattern group or capture provides", s.ID, l, p)
+				return nil, at(fmt.Errorf("rule %s: remedy (%s) uses {%s}, which no pattern group or capture provides", s.ID, l, p), "remedy", string(l))
 			}
 		}
 	}
@@ -205,7 +206,7 @@ func compileFieldMap(id, what string, m map[string]string) (map[string]*regexp.R
 	for k, p := range m {
 		re, err := compileRegex(p)
 		if err != nil {
-			return nil, fmt.Errorf("rule %s: %s %s: %v", id, what, k, err)
+			return nil, at(fmt.Errorf("rule %s: %s %s: %v", id, what, k, err), "match", what, k)
 		}
 		out[k] = re
 	}
@@ -408,7 +409,7 @@ func (v *RecordView) Lower() string {
 func LoadRules(name string, data []byte) ([]Rule, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, yamlErrorText(name, err))
+		return nil, fmt.Errorf("%s", yamlErrorText(name, err))
 	}
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("%s: empty rule file", name)
@@ -444,11 +445,63 @@ func LoadRules(name string, data []byte) ([]Rule, error) {
 		seen[spec.ID] = line
 		d, err := spec.Compile(src)
 		if err != nil {
+			// Name the line of the key at fault when the error says which.
+			var pe *pathError
+			if errors.As(err, &pe) {
+				if l := lineOf(rulesNode.Content[i], pe.path); l > 0 {
+					return nil, fmt.Errorf("%s:%d: %v", name, l, err)
+				}
+			}
 			return nil, fmt.Errorf("%s: %v", src, err)
 		}
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// pathError is a rule error that knows which key of the rule is at fault
+// ("match", "pattern", "2"), so that LoadRules can give that key's line.
+type pathError struct {
+	err  error
+	path []string
+}
+
+func (e *pathError) Error() string { return e.err.Error() }
+func (e *pathError) Unwrap() error { return e.err }
+
+// at ties an error to a key path of the rule.
+func at(err error, path ...string) error { return &pathError{err: err, path: path} }
+
+// lineOf follows a key path (mapping keys, sequence indexes) from a rule's
+// node and returns the line of the deepest node it reaches, 0 if none.
+func lineOf(n *yaml.Node, path []string) int {
+	line := 0
+	for _, k := range path {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for j := 0; j+1 < len(n.Content); j += 2 {
+				if n.Content[j].Value == k {
+					next = n.Content[j+1]
+					if next.Kind != yaml.ScalarNode {
+						line = n.Content[j].Line
+					}
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(k); err == nil && i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+		if line == 0 || n.Kind == yaml.ScalarNode {
+			line = n.Line
+		}
+	}
+	return line
 }
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)

@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -188,6 +189,13 @@ func TestHotfixFileInUse(t *testing.T) {
 	if fs := byRule(runFile(t, English, info, clean), "hotfix-file-in-use"); len(fs) != 0 {
 		t.Fatalf("clean run: %d findings, want none", len(fs))
 	}
+	// A log that ends before the run's outcome: not known to have
+	// succeeded, so an error (rule-catalog.md: a warning only when the run
+	// still succeeded).
+	cut := updateLines("1.203: FileInUse:: Added to Filelist: c:\\program files\\exchsrvr\\bin\\store.exe")
+	if fs := byRule(runFile(t, English, info, cut), "hotfix-file-in-use"); len(fs) != 1 || fs[0].Severity != Error || !strings.Contains(fs[0].Remedy, "(no outcome logged)") {
+		t.Fatalf("run without an outcome: %+v, want one error", fs)
+	}
 
 	pl := byRule(runFile(t, Polish, info, failed), "hotfix-file-in-use")
 	if !strings.Contains(pl[0].Remedy, "rozszerzony kod błędu 0xf201") || !strings.Contains(pl[0].Title, "Poprawka") {
@@ -231,12 +239,16 @@ func TestCatalogComplete(t *testing.T) {
 func TestLoadRulesErrors(t *testing.T) {
 	tests := []struct{ name, yaml, want string }{
 		{"unknown key", "rules:\n  - id: x-y\n    colour: red\n", "user.yaml:3: field colour not found"},
-		{"bad regex", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {pattern: ['(']}\n    remedy: {en: r, pl: r}\n", "user.yaml:2: rule my-rule: pattern"},
+		{"bad regex", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {pattern: ['(']}\n    remedy: {en: r, pl: r}\n", "user.yaml:7: rule my-rule: pattern"},
 		{"missing Polish remedy", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {keywords: [x]}\n    remedy: {en: r}\n", "remedy has no pl text"},
 		{"bad severity", "rules:\n  - id: my-rule\n    severity: fatal\n", "user.yaml:3: unknown severity"},
 		{"unknown placeholder", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {keywords: [x]}\n    remedy: {en: 'fix {thing}', pl: r}\n", "uses {thing}"},
 		{"empty match", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    remedy: {en: r, pl: r}\n", "match is empty"},
 		{"not a rule file", "- a\n- b\n", "want a top-level"},
+		// The line of the key at fault, not of the rule.
+		{"bad regex in a list", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match:\n      keywords: [x]\n      pattern:\n        - 'ok'\n        - '('\n    remedy: {en: r, pl: r}\n", "user.yaml:11: rule my-rule: pattern \"(\""},
+		{"unknown format", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats:\n      - setuplog\n      - evtxx\n    match: {keywords: [x]}\n    remedy: {en: r, pl: r}\n", "user.yaml:8: rule my-rule: unknown format \"evtxx\""},
+		{"placeholder in the Polish remedy", "rules:\n  - id: my-rule\n    title: {en: t, pl: t}\n    severity: error\n    kb: [\"328839\"]\n    formats: [setuplog]\n    match: {keywords: [x]}\n    remedy:\n      en: r\n      pl: 'r {thing}'\n", "user.yaml:10: rule my-rule: remedy (pl) uses {thing}"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -339,5 +351,35 @@ func TestRemedyWithoutHostName(t *testing.T) {
 	}
 	if len(pl) != 1 || !strings.Contains(pl[0].Remedy, "na serwerze (nazwa nieznana)") {
 		t.Errorf("Polish remedy = %q", pl[0].Remedy)
+	}
+}
+
+// TestRemediesInBothLanguages walks the catalog: every rule's title and
+// remedy have a Polish text of their own (not the English one copied, with
+// Polish letters), and both remedies use the same placeholders, so a
+// captured value shows in either language.
+func TestRemediesInBothLanguages(t *testing.T) {
+	rules, err := Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sorted := func(s string) string {
+		ps := Placeholders(s)
+		sort.Strings(ps)
+		return strings.Join(ps, ",")
+	}
+	for _, r := range rules {
+		m := r.Meta()
+		for what, txt := range map[string]Text{"title": m.Title, "remedy": m.Remedy} {
+			if txt.PL == txt.EN {
+				t.Errorf("%s: Polish %s is the English one", m.ID, what)
+			}
+		}
+		if !strings.ContainsAny(m.Remedy.PL+m.Title.PL, "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ") {
+			t.Errorf("%s: Polish title and remedy have no Polish letter: %q", m.ID, m.Remedy.PL)
+		}
+		if en, pl := sorted(m.Remedy.EN), sorted(m.Remedy.PL); en != pl {
+			t.Errorf("%s: remedy placeholders differ: en {%s}, pl {%s}", m.ID, en, pl)
+		}
 	}
 }

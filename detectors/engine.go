@@ -12,8 +12,9 @@ import (
 // Engine runs a catalog over files and bundles. It is safe for concurrent
 // use: each file gets its own FileRun.
 type Engine struct {
-	rules []Rule
-	lang  Lang
+	rules  []Rule
+	lang   Lang
+	report map[string]bool // rule IDs whose findings are reported; nil = all
 }
 
 // NewEngine returns an engine for the given rules, writing remedies in
@@ -24,6 +25,18 @@ func NewEngine(rules []Rule, lang Lang) *Engine {
 
 // Rules returns the engine's rules.
 func (e *Engine) Rules() []Rule { return e.rules }
+
+// ReportOnly limits the findings the engine returns to the rules with the
+// given IDs (--rule, --skip-rule). Every rule still runs: rules that judge
+// other rules' findings, such as setup-failed-unknown ("a failure no other
+// rule explains"), must see the whole catalog's findings, or selecting the
+// fallback alone would report failures that a known rule explains.
+func (e *Engine) ReportOnly(ids []string) {
+	e.report = map[string]bool{}
+	for _, id := range ids {
+		e.report[id] = true
+	}
+}
 
 // FileRun is the state of every file rule over one file.
 type FileRun struct {
@@ -166,6 +179,15 @@ func (c *Collector) Finish() []Finding {
 		}
 	}
 	all := append(file, c.merge(bh)...)
+	if c.e.report != nil {
+		keep := all[:0]
+		for _, f := range all {
+			if c.e.report[f.Rule] {
+				keep = append(keep, f)
+			}
+		}
+		all = keep
+	}
 	for i := range all {
 		all[i].Bundle = c.bundle.Name
 	}

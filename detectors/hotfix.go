@@ -24,13 +24,14 @@ var fileInUseMeta = Meta{
 		EN: "The Windows Package Installer (update.exe) writes \"FileInUse:: Added to Filelist:\" to the " +
 			"hotfix log (KB*.log, svcpack.log) for each file it had to replace but found locked by a running " +
 			"program. KB 328839 names this line as the sign that a service or program interfered with the " +
-			"update. The finding is an error when the same run failed or did not complete, and a warning " +
-			"when the run still ended without a failure (the files are then replaced at the next restart).",
+			"update. The finding is an error when the same run failed, did not complete or ends without an outcome, " +
+			"and a warning when the run still ended without a failure (the files are then replaced at the next restart).",
 		PL: "Instalator pakietów Windows (update.exe) zapisuje w dzienniku poprawki (KB*.log, svcpack.log) " +
 			"wiersz „FileInUse:: Added to Filelist:” dla każdego pliku, który musiał zastąpić, a który był " +
 			"zablokowany przez działający program. Według KB 328839 ten wiersz oznacza, że usługa lub program " +
 			"zakłócił instalację poprawki. Wynik ma wagę błędu, gdy ten sam przebieg instalacji się nie " +
-			"powiódł lub nie został ukończony, a wagę ostrzeżenia, gdy przebieg zakończył się bez błędu " +
+			"powiódł, nie został ukończony lub dziennik urywa się przed wynikiem, a wagę ostrzeżenia, gdy przebieg " +
+			"zakończył się bez błędu " +
 			"(pliki zostaną wtedy zastąpione po ponownym uruchomieniu).",
 	},
 	Remedy: Text{
@@ -92,9 +93,13 @@ func (c *fileInUseChecker) Finish() []Hit {
 		if idx >= 1 && idx <= len(runs) {
 			run = runs[idx-1]
 		}
+		// A warning only when the run is known to have succeeded (the
+		// files are then replaced at the next restart); a run that failed,
+		// or whose log ends before its outcome, is an error
+		// (rule-catalog.md A1).
 		sev := Error
 		outcome := outcomeText(run)
-		if !runFailed(run) {
+		if runSucceeded(run) {
 			sev = Warning
 		}
 		files := make([]string, 0, len(run.FilesInUse))
@@ -132,6 +137,12 @@ func (c *fileInUseChecker) Finish() []Hit {
 // line, "installation did not complete", or a non-zero extended error.
 func runFailed(r updatelog.Run) bool {
 	return r.Failed || r.DidNotComplete || (r.ExtendedError != "" && !isZeroCode(r.ExtendedError))
+}
+
+// runSucceeded reports whether an update.exe run logged its outcome and it
+// was a success: a zero extended error code and no failure.
+func runSucceeded(r updatelog.Run) bool {
+	return !runFailed(r) && r.ExtendedError != "" && isZeroCode(r.ExtendedError)
 }
 
 func isZeroCode(s string) bool {

@@ -4,8 +4,10 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/msilog"
 	"github.com/extriage/extriage/parsers/updatelog"
 )
 
@@ -20,9 +22,9 @@ func init() {
 		}
 		return true, line, text
 	}})
-	registerGoRule(&updateRunRule{meta: hotfixRebootMeta, pick: func(r updatelog.Run) (bool, int, string) {
+	registerGoRule(&rebootRule{updateRunRule{meta: hotfixRebootMeta, pick: func(r updatelog.Run) (bool, int, string) {
 		return r.RebootRequired && !runFailed(r), r.RebootLine, ""
-	}})
+	}}})
 }
 
 var hotfixFailedMeta = Meta{
@@ -66,12 +68,19 @@ var hotfixRebootMeta = Meta{
 	},
 	Severity: Info,
 	KB:       []string{"328839"},
-	Formats:  []parsers.Format{parsers.FormatUpdateLog},
+	Formats:  []parsers.Format{parsers.FormatUpdateLog, parsers.FormatMSILog, parsers.FormatEVTX, parsers.FormatEVT, parsers.FormatEvExport},
 	Doc: Text{
-		EN: "The update.exe run succeeded but says a restart is needed (exit code 3010, or a restart-required line): " +
-			"replaced files and pending renames take effect only after the restart.",
-		PL: "Przebieg update.exe się powiódł, ale wymaga ponownego uruchomienia (kod 3010 lub wiersz o wymaganym " +
-			"restarcie): zastąpione pliki i oczekujące zmiany nazw zaczną działać dopiero po restarcie.",
+		EN: "An install succeeded but needs a restart to finish: an update.exe run with exit code 3010 or a " +
+			"restart-required line; a Windows Installer log that did not fail but ends with exit code 3010 or 1641, " +
+			"schedules a reboot (Info 1903), says \"Windows Installer requires a system restart\" or sets " +
+			"ReplacedInUseFiles = 1; or MsiInstaller event 1029 or 1038 (restart required), or 1033/1036 with status " +
+			"3010. Replaced files and pending renames take effect only after the restart.",
+		PL: "Instalacja się powiodła, ale do zakończenia wymaga ponownego uruchomienia: przebieg update.exe z kodem " +
+			"3010 lub wierszem o wymaganym restarcie; dziennik Instalatora Windows bez błędu, ale z kodem zakończenia " +
+			"3010 lub 1641, zaplanowanym ponownym uruchomieniem (Info 1903), komunikatem „Windows Installer requires " +
+			"a system restart” lub właściwością ReplacedInUseFiles = 1; albo zdarzenie MsiInstaller 1029 lub 1038 " +
+			"(wymagane ponowne uruchomienie) lub 1033/1036 ze stanem 3010. Zastąpione pliki i oczekujące zmiany nazw " +
+			"zaczną działać dopiero po restarcie.",
 	},
 	Remedy: Text{
 		EN: "Restart {host} before applying the next update or moving cluster resources to it, then check that the " +
@@ -138,6 +147,79 @@ func (c *updateRunChecker) Finish() []Hit {
 				"run":        strconv.Itoa(run.Index),
 			},
 		})
+	}
+	return hits
+}
+
+// rebootRule is hotfix-reboot-required: update.exe runs as updateRunRule
+// reads them, plus Windows Installer logs and MsiInstaller events.
+type rebootRule struct{ updateRunRule }
+
+// NewChecker reads update.exe and Windows Installer logs; the restart
+// requests of event logs are inventory facts, judged in CheckBundle.
+func (r *rebootRule) NewChecker(f FileInfo) Checker {
+	switch f.Format {
+	case parsers.FormatUpdateLog:
+		return r.updateRunRule.NewChecker(f)
+	case parsers.FormatMSILog:
+		return &msiRebootChecker{sum: msilog.NewSummarizer()}
+	}
+	return nil
+}
+
+// msiRebootChecker reports a Windows Installer log that did not fail but
+// needs a restart, citing the first line that says so.
+type msiRebootChecker struct {
+	sum  *msilog.Summarizer
+	cite *parsers.Record // first reboot line
+	exit *parsers.Record // last line naming exit code 3010 or 1641
+}
+
+func (c *msiRebootChecker) Record(r *parsers.Record) {
+	c.sum.Add(r)
+	if c.cite == nil && (r.Fields["reboot"] != "" || r.Fields["property"] == "ReplacedInUseFiles" && r.Fields["value"] == "1") {
+		c.cite = r
+	}
+	if strings.Contains(r.Message, "3010") || strings.Contains(r.Message, "1641") {
+		c.exit = r
+	}
+}
+
+func (c *msiRebootChecker) Finish() []Hit {
+	s := c.sum.Summary()
+	if !s.RebootRequired || s.Failed {
+		return nil
+	}
+	var ev []Evidence
+	for _, r := range []*parsers.Record{c.cite, c.exit} {
+		if r != nil && (len(ev) == 0 || ev[0].Line != r.Line) {
+			ev = append(ev, EvidenceOf(r))
+		}
+	}
+	return []Hit{{Evidence: ev, Count: 1}}
+}
+
+// CheckBundle reports the MsiInstaller events of a host that ask for a
+// restart when no system start of that host follows them in the bundle
+// (EventLog 6005/6009, Kernel-General 12): a restart that was done is no
+// finding. One finding per host and product.
+func (r *rebootRule) CheckBundle(b *Bundle) []Hit {
+	boots := map[string][]time.Time{}
+	for _, f := range factsOf(b, FactBoot) {
+		boots[f.Host] = append(boots[f.Host], f.Time)
+	}
+	var hits []Hit
+	for _, f := range factsOf(b, FactRebootRequest) {
+		restarted := false
+		for _, t := range boots[f.Host] {
+			if !f.Time.IsZero() && t.After(f.Time) {
+				restarted = true
+				break
+			}
+		}
+		if !restarted {
+			hits = append(hits, Hit{Host: f.Host, Evidence: []Evidence{f.Evidence}, Key: f.Values["what"], Count: 1})
+		}
 	}
 	return hits
 }

@@ -20,6 +20,11 @@ const (
 	FactInstall        = "install"         // Values: what, outcome (succeeded, failed, unknown), build
 	FactServiceFailure = "service-failure" // Values: service, event_id
 	FactMention        = "mention"         // Values: kb (a KB number a log names, e.g. 831464)
+	// FactBoot is a system start: EventLog 6005 or 6009, Kernel-General 12.
+	FactBoot = "boot"
+	// FactRebootRequest is an install asking for a restart: MsiInstaller
+	// 1029 or 1038, or 1033/1036 with status 3010 or 1641. Values: what.
+	FactRebootRequest = "reboot-request"
 	// FactClusterResourceFailure is MSExchangeCluster 2146 or 2065: the
 	// Exchange resource failed to upgrade or come online after a node
 	// upgrade (KB 316708).
@@ -79,6 +84,8 @@ func (c *inventory) add(f Fact) {
 		// The same product installed with the same outcome within the hour
 		// is one install (MsiInstaller logs several events per install).
 		k = f.Kind + "|" + f.Host + "|" + f.Values["what"] + "|" + f.Values["outcome"] + "|" + f.Time.Truncate(time.Hour).String()
+	case FactBoot, FactRebootRequest:
+		k = f.Kind + "|" + f.Host + "|" + f.Values["what"] + "|" + f.Time.String()
 	case FactServiceFailure:
 		k = f.Kind + "|" + f.Host + "|" + f.Values["service"] + "|" + f.Values["event_id"] + "|" + f.Time.Truncate(time.Hour).String()
 	}
@@ -152,6 +159,7 @@ func versionFact(host, build, level, source string, r *parsers.Record) Fact {
 
 func (c *inventory) eventRecord(r *parsers.Record, host string) {
 	p := strings.ToLower(r.Provider)
+	data := eventArgs(r)
 	switch {
 	case p == "msexchangecluster":
 		c.add(Fact{Kind: FactClusterNode, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
@@ -164,21 +172,29 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 			c.add(Fact{Kind: FactVersion, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
 				Values: map[string]string{"product": "Exchange Server 2003", "source": "MSExchangeCluster 1025"}})
 		}
-	case p == "eventlog" && r.EventID == 6009 && len(r.Data) >= 2:
-		v := map[string]string{"version": strings.TrimSuffix(strings.TrimSpace(r.Data[0]), "."), "build": strings.TrimSpace(r.Data[1])}
-		if len(r.Data) >= 3 {
-			v["sp"] = strings.TrimSpace(r.Data[2])
+	case p == "eventlog" && r.EventID == 6005, p == "microsoft-windows-kernel-general" && r.EventID == 12:
+		c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
+	case p == "eventlog" && r.EventID == 6009 && len(data) >= 2:
+		c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
+		v := map[string]string{"version": strings.TrimSuffix(strings.TrimSpace(data[0]), "."), "build": strings.TrimSpace(data[1])}
+		if len(data) >= 3 {
+			v["sp"] = strings.TrimSpace(data[2])
 		}
 		c.add(Fact{Kind: FactOS, Host: host, Time: r.Time, Values: v, Evidence: EvidenceOf(r)})
-	case p == "msexchangesetup" && (r.EventID == 1000 || r.EventID == 1001) && len(r.Data) > 0:
+	case p == "msexchangesetup" && (r.EventID == 1000 || r.EventID == 1001) && len(data) > 0:
 		outcome := "started"
 		if r.EventID == 1001 {
 			outcome = "succeeded"
-			c.add(versionFact(host, strings.TrimSpace(r.Data[0]), "", "MSExchangeSetup 1001", r))
+			c.add(versionFact(host, strings.TrimSpace(data[0]), "", "MSExchangeSetup 1001", r))
 		}
 		c.add(Fact{Kind: FactInstall, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
-			Values: map[string]string{"what": "Exchange Setup " + strings.TrimSpace(r.Data[0]), "outcome": outcome, "build": strings.TrimSpace(r.Data[0])}})
+			Values: map[string]string{"what": "Exchange Setup " + strings.TrimSpace(data[0]), "outcome": outcome, "build": strings.TrimSpace(data[0])}})
+	case p == "msiinstaller" && (r.EventID == 1029 || r.EventID == 1038):
+		c.add(Fact{Kind: FactRebootRequest, Host: host, Time: r.Time, Evidence: EvidenceOf(r), Values: map[string]string{"what": msiWhat(data)}})
 	case p == "msiinstaller" && (r.EventID == 1022 || r.EventID == 11707 || r.EventID == 11708 || r.EventID == 1033 || r.EventID == 1036):
+		if st := statusArg(r); st == "3010" || st == "1641" {
+			c.add(Fact{Kind: FactRebootRequest, Host: host, Time: r.Time, Evidence: EvidenceOf(r), Values: map[string]string{"what": msiWhat(data)}})
+		}
 		outcome := "succeeded"
 		if r.EventID == 11708 {
 			outcome = "failed"
@@ -189,8 +205,8 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 			outcome = "failed"
 		}
 		what := ""
-		if len(r.Data) > 0 {
-			what = r.Data[0]
+		if len(data) > 0 {
+			what = data[0]
 			// 11707/11708 carry the whole sentence: "Product: X -- Installation ..."
 			if m := msiProduct.FindStringSubmatch(what); m != nil {
 				what = m[1]
@@ -198,15 +214,27 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 		}
 		c.add(Fact{Kind: FactInstall, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
 			Values: map[string]string{"what": what, "outcome": outcome}})
-	case (p == "service control manager" || p == "microsoft-windows-service control manager" || p == "scm") && len(r.Data) > 0:
+	case isSCM(p) && len(data) > 0:
 		switch r.EventID {
 		case 7000, 7009, 7023, 7024, 7031, 7034:
-			if exchangeService(r.Data[0]) {
+			if exchangeService(data[0]) {
 				c.add(Fact{Kind: FactServiceFailure, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
-					Values: map[string]string{"service": r.Data[0], "event_id": strconv.Itoa(int(r.EventID))}})
+					Values: map[string]string{"service": data[0], "event_id": strconv.Itoa(int(r.EventID))}})
 			}
 		}
 	}
+}
+
+// msiWhat names the product of an MsiInstaller event from its first
+// insertion string ("Product: X -- ..." gives X).
+func msiWhat(data []string) string {
+	if len(data) == 0 {
+		return ""
+	}
+	if m := msiProduct.FindStringSubmatch(data[0]); m != nil {
+		return m[1]
+	}
+	return data[0]
 }
 
 func (c *inventory) updateRecord(r *parsers.Record) {
@@ -228,6 +256,12 @@ func (c *inventory) updateRecord(r *parsers.Record) {
 
 func (c *inventory) Finish() []Hit {
 	host := HostName(c.info.HostHint)
+	// A hotfix's own log (KB831464.log) or uninstall folder names it.
+	if strings.Contains(c.info.Path, "831464") {
+		for _, m := range kbMention.FindAllStringSubmatch(c.info.Path, -1) {
+			c.add(Fact{Kind: FactMention, Host: host, Values: map[string]string{"kb": m[1]}, Evidence: Evidence{Path: c.info.Path}})
+		}
+	}
 	switch c.info.Format {
 	case parsers.FormatUpdateLog:
 		for _, run := range c.info.Context.UpdateRuns() {
@@ -326,10 +360,11 @@ func statusArg(r *parsers.Record) string {
 	case 1036:
 		i = 4
 	}
-	if i < 0 || i >= len(r.Data) {
+	data := eventArgs(r)
+	if i < 0 || i >= len(data) {
 		return ""
 	}
-	return strings.TrimSpace(r.Data[i])
+	return strings.TrimSpace(data[i])
 }
 
 // serverRecord reads a server's role from Get-ExchangeServer output:

@@ -28,11 +28,11 @@ var msiFailedMeta = Meta{
 			"Instalatora Windows (C:\\Windows\\Installer).",
 	},
 	Remedy: Text{
-		EN: "{product} failed on {host}{cause}. Read the lines before the first \"Return value 3\" in the log for the " +
+		EN: "{product} failed on {host}{cause?}. Read the lines before the first \"Return value 3\" in the log for the " +
 			"failing action. Close the programs holding files open (or restart), restore missing installer-cache " +
 			"packages from the original media (for Exchange, CSS-Exchange's FixInstallerCache.ps1 does this), then run " +
 			"the installation again from an elevated prompt. See KB 2263996 and KB 328839.",
-		PL: "Instalacja {product} na serwerze {host} nie powiodła się{cause}. Przeczytaj wiersze przed pierwszym " +
+		PL: "Instalacja {product} na serwerze {host} nie powiodła się{cause?}. Przeczytaj wiersze przed pierwszym " +
 			"„Return value 3” w dzienniku, aby znaleźć nieudaną akcję. Zamknij programy, które trzymają otwarte pliki " +
 			"(albo uruchom serwer ponownie), przywróć brakujące pakiety pamięci podręcznej instalatora z oryginalnego " +
 			"nośnika (dla Exchange robi to skrypt FixInstallerCache.ps1 z CSS-Exchange), a potem uruchom instalację " +
@@ -117,10 +117,11 @@ func (c *msiLogChecker) Finish() []Hit {
 		cause = fmt.Sprintf(", exit code %d%s", s.ExitCode, cause)
 		causePL = fmt.Sprintf(", kod zakończenia %d%s", s.ExitCode, causePL)
 	}
-	return []Hit{{Evidence: ev, Count: 1, Values: map[string]string{
-		"product": product, "product@pl": firstNonEmpty(s.Product, "pakietu"),
-		"cause": cause, "cause@pl": causePL,
-	}}}
+	vals := map[string]string{"product": product, "product@pl": firstNonEmpty(s.Product, "pakietu")}
+	if cause != "" {
+		vals["cause"], vals["cause@pl"] = cause, causePL
+	}
+	return []Hit{{Evidence: ev, Count: 1, Values: vals}}
 }
 
 // msiEventChecker reports MsiInstaller failure events.
@@ -138,23 +139,32 @@ func (c *msiEventChecker) Record(r *parsers.Record) {
 	if !failed {
 		return
 	}
+	data := eventArgs(r)
 	product := "The package"
-	if len(r.Data) > 0 && r.Data[0] != "" {
-		product = r.Data[0]
+	if len(data) > 0 && data[0] != "" {
+		product = data[0]
+		// 11708 carries the whole sentence, "Product: X -- Installation
+		// failed." (Polish "Produkt: X -- ..."); the product is X, the
+		// same name 1033 and 1023 give, so the events of one install
+		// merge into one finding.
+		if m := msiProduct.FindStringSubmatch(product); m != nil {
+			product = m[1]
+		}
 	}
 	code := ""
 	switch {
-	case (r.EventID == 1023 || r.EventID == 1024) && len(r.Data) > 2:
-		code = r.Data[2]
+	case (r.EventID == 1023 || r.EventID == 1024) && len(data) > 2:
+		code = data[2]
 	case r.EventID == 1033 || r.EventID == 1036:
 		code = statusArg(r)
 	}
-	cause, causePL := "", ""
+	vals := map[string]string{"product": product, "product@pl": product}
 	if code != "" {
-		cause, causePL = ", error code "+code, ", kod błędu "+code
+		// Only events that carry a code set it, so that a 1033 merged
+		// after the 11708 of the same install still gives its status.
+		vals["cause"], vals["cause@pl"] = ", error code "+code, ", kod błędu "+code
 	}
-	c.hits.add(Hit{Host: HostName(r.Host), Evidence: []Evidence{EvidenceOf(r)}, Key: product,
-		Values: map[string]string{"product": product, "product@pl": product, "cause": cause, "cause@pl": causePL}}, 0)
+	c.hits.add(Hit{Host: HostName(r.Host), Evidence: []Evidence{EvidenceOf(r)}, Key: product, Values: vals}, 0)
 }
 
 func (c *msiEventChecker) Finish() []Hit { return c.hits.hits }

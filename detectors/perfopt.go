@@ -52,7 +52,9 @@ func checkPerfopt(b *Bundle) []Hit {
 	var hits []Hit
 	done := map[string]bool{}
 	for _, f := range factsOf(b, FactInstall) {
-		if f.Values["generation"] != "5.5" || done[f.Host] {
+		// A run that failed did not apply the service pack: its failure,
+		// not Perfwiz, is what to fix (sp-setup-failed reports it).
+		if f.Values["generation"] != "5.5" || f.Values["outcome"] == "failed" || done[f.Host] {
 			continue
 		}
 		when := f.Time

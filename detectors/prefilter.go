@@ -85,7 +85,7 @@ func (r *msiFailedRule) Keywords(f parsers.Format) ([]string, bool) {
 }
 
 // inventoryProviders are the event sources the inventory reads.
-var inventoryProviders = []string{"MSExchangeCluster", "EventLog", "MSExchangeSetup", "MsiInstaller", "Service Control Manager"}
+var inventoryProviders = []string{"MSExchangeCluster", "EventLog", "MSExchangeSetup", "MsiInstaller", "Service Control Manager", "Microsoft-Windows-Kernel-General"}
 
 // Keywords: in event logs, the sources the inventory reads, version
 // banners and the KB it looks for; text logs are read whole.
@@ -103,4 +103,14 @@ func (setupExtractor) Keywords(f parsers.Format) ([]string, bool) {
 		return nil, false
 	}
 	return []string{}, true
+}
+
+// Keywords: MsiInstaller events in event logs; every line of an MSI or
+// update.exe log.
+func (r *rebootRule) Keywords(f parsers.Format) ([]string, bool) {
+	switch f {
+	case parsers.FormatEVTX, parsers.FormatEVT, parsers.FormatEvExport:
+		return []string{"MsiInstaller"}, true
+	}
+	return nil, false
 }

@@ -55,11 +55,9 @@ func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil
 // UnmarshalText reads a severity name.
 func (s *Severity) UnmarshalText(b []byte) error {
 	v, err := ParseSeverity(string(b))
-	if err != nil {
-		return err
-	}
-	if v > Critical {
-		return fmt.Errorf("severity %q is not a rule severity", b)
+	if err != nil || v > Critical {
+		// "none" is a --fail-on value, never a rule's severity.
+		return fmt.Errorf("unknown severity %q (want info, warning, error or critical)", b)
 	}
 	*s = v
 	return nil

@@ -71,20 +71,26 @@ func (t Text) In(l Lang) string {
 	return t.EN
 }
 
-var placeholder = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
+var placeholder = regexp.MustCompile(`\{([a-z][a-z0-9_]*)(\?)?\}`)
 
 // Fill replaces each {name} in s by values[name]. A placeholder with no
-// value is replaced by the fallback for that language ("?").
+// value is replaced by "?"; an optional one, {name?}, by nothing (for a
+// clause that only some findings have, such as the cause of a failure).
 func Fill(s string, values map[string]string) string {
 	return placeholder.ReplaceAllStringFunc(s, func(m string) string {
-		if v, ok := values[m[1:len(m)-1]]; ok && v != "" {
+		optional := strings.HasSuffix(m, "?}")
+		name := strings.TrimSuffix(m[1:len(m)-1], "?")
+		if v, ok := values[name]; ok && v != "" {
 			return v
+		}
+		if optional {
+			return ""
 		}
 		return "?"
 	})
 }
 
-// Placeholders lists the {name} placeholders in s.
+// Placeholders lists the names of the {name} and {name?} placeholders in s.
 func Placeholders(s string) []string {
 	var out []string
 	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {

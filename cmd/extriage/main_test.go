@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -344,5 +345,107 @@ func TestEventsJSONL(t *testing.T) {
 	out, _, _ = extriage(t, "events", "--format", "csv", demo+"/EXCLNODE1/KB912442.log")
 	if !strings.HasPrefix(out, "path,format,record,line,time") || !strings.Contains(out, "FileInUse:: Added to Filelist") {
 		t.Errorf("csv = %s", out)
+	}
+}
+
+// TestRuleFilterKeepsTheFallbackHonest: setup-failed-unknown reports a
+// failure no other rule explains. Selecting it alone (--rule), or hiding
+// the rule that explains the failure (--skip-rule), must not make it
+// report an explained failure: the filters choose what is printed, every
+// rule still runs.
+func TestRuleFilterKeepsTheFallbackHonest(t *testing.T) {
+	var b strings.Builder
+	line := func(i int, s string) { fmt.Fprintf(&b, "[03/11/2021 10:%02d:%02d.0000] [1] %s\n", i/60, i%60, s) }
+	line(0, "Starting Microsoft Exchange Server 2019 Setup")
+	line(1, "Setup version: 15.2.1544.4.")
+	line(2, "Command Line Parameter Name='mode', Value='Upgrade'.")
+	line(3, "The locally installed version is 15.2.1258.12.")
+	for i := 4; i < 40; i++ {
+		line(i, fmt.Sprintf("Setup launched task 'filler-%d'.", i))
+	}
+	line(40, "[ERROR] Database is mandatory on UserMailbox.")
+	line(41, `[ERROR-REFERENCE] Id=UnifiedMessagingComponent___99d8be02cb8d413eafc6ff15e437e13d Component=EXCHANGE14:\Current\Release\Shared\Datacenter\Setup`)
+	line(42, "Setup is stopping now because of one or more critical errors.")
+	line(43, "The Exchange Server setup operation didn't complete.  More details can be found in ExchangeSetup.log located in the <SystemDrive>:\\ExchangeSetupLogs folder.")
+	line(44, "End of Setup")
+	log := filepath.Join(t.TempDir(), "ExchangeSetup.log")
+	if err := os.WriteFile(log, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rules := func(r jsonReport) []string {
+		var ids []string
+		for _, f := range r.Findings {
+			ids = append(ids, f.Rule)
+		}
+		return ids
+	}
+	r, _, _ := scanJSON(t, log)
+	if got := rules(r); len(got) != 1 || got[0] != "setup-mailbox-missing-homemdb" {
+		t.Fatalf("no filter: findings %v, want setup-mailbox-missing-homemdb", got)
+	}
+	if r, _, _ := scanJSON(t, "--rule", "setup-failed-unknown", log); len(r.Findings) != 0 {
+		t.Errorf("--rule setup-failed-unknown: findings %v, want none (the failure is explained)", rules(r))
+	}
+	if r, _, _ := scanJSON(t, "--skip-rule", "setup-mailbox-missing-homemdb", log); len(r.Findings) != 0 {
+		t.Errorf("--skip-rule of the explaining rule: findings %v, want none", rules(r))
+	}
+	if r, _, _ := scanJSON(t, "--rule", "setup-mailbox-missing-homemdb,setup-failed-unknown", log); len(r.Findings) != 1 {
+		t.Errorf("--rule of both: findings %v, want the explaining rule only", rules(r))
+	}
+}
+
+// TestUserRuleReusingAnIDNamesItsLine: a user rule with a built-in ID is
+// refused with the file and the line of that rule.
+func TestUserRuleReusingAnIDNamesItsLine(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "dup.yaml")
+	os.WriteFile(f, []byte(`rules:
+  - id: my-own-rule
+    title: {en: t, pl: t}
+    severity: warning
+    kb: ["328839"]
+    formats: [updatelog]
+    match: {keywords: [foo]}
+    remedy: {en: r KB 328839, pl: r KB 328839}
+  - id: hotfix-file-in-use
+    title: {en: t, pl: t}
+    severity: warning
+    kb: ["328839"]
+    formats: [updatelog]
+    match: {keywords: [foo]}
+    remedy: {en: r KB 328839, pl: r KB 328839}
+`), 0o644)
+	_, errs, code := extriage(t, "rules", "--rules", f)
+	if code != 2 || !strings.Contains(errs, "dup.yaml:9: rule hotfix-file-in-use is defined twice") {
+		t.Errorf("exit %d stderr %q", code, errs)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("rules:\n  - id: x\n    title: [\n"), 0o644)
+	_, errs, code = extriage(t, "rules", "--rules", bad)
+	if code != 2 || strings.Count(errs, "bad.yaml") != 1 || !strings.Contains(errs, "bad.yaml:3: ") {
+		t.Errorf("YAML syntax error: exit %d stderr %q, want the file named once, with its line", code, errs)
+	}
+	sev := filepath.Join(t.TempDir(), "sev.yaml")
+	os.WriteFile(sev, []byte("rules:\n  - id: my-rule\n    severity: none\n"), 0o644)
+	if _, errs, code = extriage(t, "rules", "--rules", sev); code != 2 || !strings.Contains(errs, `sev.yaml:3: unknown severity "none" (want info, warning, error or critical)`) {
+		t.Errorf("severity none: exit %d stderr %q", code, errs)
+	}
+}
+
+// TestRulesCommandTakesSeveralRuleFiles: `rules --rules` is repeatable,
+// as in scan, and a clash between two user files names the second one.
+func TestRulesCommandTakesSeveralRuleFiles(t *testing.T) {
+	dir := t.TempDir()
+	rule := func(name, id string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte("rules:\n  - id: "+id+"\n    title: {en: t, pl: tą}\n    severity: warning\n    kb: [\"328839\"]\n    formats: [updatelog]\n    match: {keywords: [foo]}\n    remedy: {en: r KB 328839, pl: r KB 328839}\n"), 0o644)
+		return p
+	}
+	a, b, c := rule("a.yaml", "my-rule-one"), rule("b.yaml", "my-rule-two"), rule("c.yaml", "my-rule-one")
+	out, errs, code := extriage(t, "rules", "--format", "ids", "--rules", a, "--rules", b)
+	if code != 0 || !strings.Contains(out, "my-rule-one\n") || !strings.Contains(out, "my-rule-two\n") {
+		t.Errorf("two files: exit %d stdout %q stderr %q", code, out, errs)
+	}
+	if _, errs, code = extriage(t, "rules", "--rules", a, "--rules", c); code != 2 || !strings.Contains(errs, "c.yaml:2: rule my-rule-one is defined twice") {
+		t.Errorf("clash: exit %d stderr %q", code, errs)
 	}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 func newRulesCmd(stdout io.Writer) *cobra.Command {
-	var lang, rulesFile, format string
+	var lang, format string
+	var rulesFiles []string
 	c := &cobra.Command{
 		Use:   "rules [ID]",
 		Short: "List the rule catalog, or explain one rule",
@@ -24,11 +25,7 @@ func newRulesCmd(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var files []string
-			if rulesFile != "" {
-				files = []string{rulesFile}
-			}
-			rules, err := loadRules(files, nil, nil)
+			rules, _, err := loadRules(rulesFiles, nil, nil)
 			if err != nil {
 				return err
 			}
@@ -59,7 +56,7 @@ func newRulesCmd(stdout io.Writer) *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&lang, "lang", "", "language: en or pl (default from the locale)")
-	c.Flags().StringVar(&rulesFile, "rules", "", "also list the rules of this YAML file")
+	c.Flags().StringArrayVar(&rulesFiles, "rules", nil, "also list the rules of this YAML file (see docs/rules.md); repeatable")
 	c.Flags().StringVarP(&format, "format", "f", "table", "table or ids")
 	return c
 }

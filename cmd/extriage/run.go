@@ -28,8 +28,8 @@ func (f *ruleFlags) addRuleFlags(c *cobra.Command, failOn string) {
 	f.add(c)
 	c.Flags().StringVar(&f.failOn, "fail-on", failOn, "exit 1 when a finding is at or above this severity: info, warning, error, critical or none")
 	c.Flags().StringArrayVar(&f.rulesFiles, "rules", nil, "add the rules of this YAML file (see docs/rules.md); repeatable")
-	c.Flags().StringSliceVar(&f.onlyRules, "rule", nil, "run only these rule IDs (comma-separated or repeated)")
-	c.Flags().StringSliceVar(&f.skipRules, "skip-rule", nil, "do not run these rule IDs")
+	c.Flags().StringSliceVar(&f.onlyRules, "rule", nil, "report only the findings of these rule IDs (comma-separated or repeated)")
+	c.Flags().StringSliceVar(&f.skipRules, "skip-rule", nil, "do not report the findings of these rule IDs")
 	c.Flags().StringVar(&f.minSeverity, "min-severity", "info", "report only findings at or above this severity")
 }
 
@@ -57,11 +57,19 @@ func (f *ruleFlags) find(ctx context.Context, args []string, stderr io.Writer) (
 	if err != nil || minSev > detectors.Critical {
 		return nil, usageError("--min-severity: want info, warning, error or critical")
 	}
-	rules, err := loadRules(f.rulesFiles, f.onlyRules, f.skipRules)
+	all, rules, err := loadRules(f.rulesFiles, f.onlyRules, f.skipRules)
 	if err != nil {
 		return nil, err
 	}
-	res, files, err := f.scanInputs(ctx, args, detectors.NewEngine(rules, lang), minSev, stderr)
+	eng := detectors.NewEngine(all, lang)
+	if len(f.onlyRules)+len(f.skipRules) > 0 {
+		ids := make([]string, len(rules))
+		for i, r := range rules {
+			ids[i] = r.Meta().ID
+		}
+		eng.ReportOnly(ids)
+	}
+	res, files, err := f.scanInputs(ctx, args, eng, minSev, stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -49,8 +49,8 @@ error or nothing readable (or, with --strict, any input problem).`,
 	c.Flags().StringVarP(&f.format, "format", "f", "table", "output format: "+joinNames(report.Names()))
 	c.Flags().StringVar(&f.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: info, warning, error, critical or none")
 	c.Flags().StringArrayVar(&f.rulesFiles, "rules", nil, "add the rules of this YAML file (see docs/rules.md); repeatable")
-	c.Flags().StringSliceVar(&f.onlyRules, "rule", nil, "run only these rule IDs (comma-separated or repeated)")
-	c.Flags().StringSliceVar(&f.skipRules, "skip-rule", nil, "do not run these rule IDs")
+	c.Flags().StringSliceVar(&f.onlyRules, "rule", nil, "report only the findings of these rule IDs (comma-separated or repeated)")
+	c.Flags().StringSliceVar(&f.skipRules, "skip-rule", nil, "do not report the findings of these rule IDs")
 	c.Flags().StringVar(&f.minSeverity, "min-severity", "info", "report only findings at or above this severity")
 	return c
 }
@@ -66,32 +66,32 @@ func joinNames(ns []string) string {
 	return s
 }
 
-// loadRules returns the catalog plus user rule files, filtered by --rule
-// and --skip-rule.
-func loadRules(files, only, skip []string) ([]detectors.Rule, error) {
+// loadRules returns the catalog plus user rule files (all of them, for the
+// engine to run) and, of those, the rules --rule and --skip-rule select
+// (the ones whose findings are reported).
+func loadRules(files, only, skip []string) (all, selected []detectors.Rule, err error) {
 	rules, err := detectors.Catalog()
 	if err != nil {
-		return nil, fmt.Errorf("built-in catalog: %v", err)
+		return nil, nil, fmt.Errorf("built-in catalog: %v", err)
 	}
 	for _, path := range files {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, usageError("--rules: %v", err)
+			return nil, nil, usageError("--rules: %v", err)
 		}
 		user, err := detectors.LoadRules(path, data)
 		if err != nil {
-			return nil, usageError("--rules: %v", err)
+			return nil, nil, usageError("--rules: %v", err)
 		}
 		if rules, err = detectors.Merge(rules, user); err != nil {
-			return nil, usageError("--rules %s: %v", path, err)
+			return nil, nil, usageError("--rules: %v", err)
 		}
 	}
 	for _, id := range append(append([]string(nil), only...), skip...) {
 		if detectors.Find(rules, id) == nil {
-			return nil, usageError("unknown rule ID %q (see 'extriage rules')", id)
+			return nil, nil, usageError("unknown rule ID %q (see 'extriage rules')", id)
 		}
 	}
-	keep := rules[:0]
 	for _, r := range rules {
 		id := r.Meta().ID
 		if len(only) > 0 && !contains(only, id) {
@@ -100,9 +100,9 @@ func loadRules(files, only, skip []string) ([]detectors.Rule, error) {
 		if contains(skip, id) {
 			continue
 		}
-		keep = append(keep, r)
+		selected = append(selected, r)
 	}
-	return keep, nil
+	return rules, selected, nil
 }
 
 func contains(list []string, s string) bool {

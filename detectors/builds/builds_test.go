@@ -1,6 +1,12 @@
 package builds
 
-import "testing"
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/extriage/extriage/internal/testkit"
+)
 
 func TestLookup(t *testing.T) {
 	tests := []struct {
@@ -54,5 +60,50 @@ func TestFromBanner(t *testing.T) {
 	}
 	if _, _, ok := FromBanner("no version here"); ok {
 		t.Error("FromBanner found a banner in plain text")
+	}
+}
+
+// TestTableMatchesReference: every row of the reference build table
+// (../shared/reference/exchange-builds.tsv) is embedded, and Lookup maps
+// its build to the row's product and level (remarks in parentheses
+// dropped). Where the reference lists one build twice, the first row is
+// the one Lookup returns.
+func TestTableMatchesReference(t *testing.T) {
+	data, err := os.ReadFile(testkit.Shared(t, "reference", "exchange-builds.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded := map[string]bool{}
+	for _, b := range All() {
+		embedded[b.Version.String()+"\t"+b.Product+"\t"+b.Level] = true
+	}
+	first := map[string]bool{}
+	n := 0
+	for i, line := range strings.Split(strings.ReplaceAll(string(data), "\r", ""), "\n") {
+		f := strings.Split(line, "\t")
+		if i == 0 || len(f) < 3 {
+			continue
+		}
+		n++
+		v, ok := Parse(f[0])
+		if !ok {
+			t.Errorf("reference line %d: build %q does not parse", i+1, f[0])
+			continue
+		}
+		level := cleanLevel(f[2])
+		if !embedded[v.String()+"\t"+f[1]+"\t"+level] {
+			t.Errorf("reference line %d (%s %s %s) is not embedded", i+1, f[0], f[1], f[2])
+		}
+		if first[v.String()] {
+			continue
+		}
+		first[v.String()] = true
+		b, exact, ok := Lookup(f[0])
+		if !ok || !exact || b.Product != f[1] || b.Level != level {
+			t.Errorf("Lookup(%s) = %q %q exact=%v ok=%v; reference line %d says %q %q", f[0], b.Product, b.Level, exact, ok, i+1, f[1], level)
+		}
+	}
+	if n != len(All()) {
+		t.Errorf("reference has %d rows, the embedded table %d", n, len(All()))
 	}
 }
