@@ -41,9 +41,12 @@ lint:
 # servers' event and setup logs, then print one table: `extriage events` vs
 # golang-evtx's FastEvents, evtxexport and evtx_dump.py on the same EVTX
 # files, and `extriage scan` of the whole bundle vs `cat` of its files, with
-# the ratios (docs/performance.md explains them).
+# the ratios (docs/performance.md explains them). Then scan the big bundle
+# (BENCHBIG, 2 GiB, zipped and unzipped servers) and print its time and
+# peak memory, failing above BENCHRSS MiB.
 BENCHDIR   ?= bench/out
 BENCHSIZE  ?= 1GiB
+BENCHBIG   ?= 2GiB
 BENCHSIZES ?= 256MiB 512MiB 1GiB 2GiB
 BENCHRSS   ?= 150
 
@@ -51,6 +54,8 @@ bench: build
 	$(GO) build -o bin/fastevents ./bench/fastevents
 	$(GO) run ./bench/genbundle -size $(BENCHSIZE) -out $(BENCHDIR)/$(BENCHSIZE)
 	$(GO) run ./bench/compare -bin $(BIN) -fastevents bin/fastevents $(BENCHDIR)/$(BENCHSIZE)/bundle
+	$(GO) run ./bench/genbundle -size $(BENCHBIG) -out $(BENCHDIR)/$(BENCHBIG)
+	$(GO) run ./bench/compare -bin $(BIN) -scale -max-rss $(BENCHRSS) $(BENCHDIR)/$(BENCHBIG)/bundle
 
 # How the scan's cost grows with the bundle (it must be linear) and its
 # peak memory at each size, up to 2 GiB (it fails above BENCHRSS MiB).
