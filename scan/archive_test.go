@@ -606,3 +606,12 @@ func TestZipMemberNamesInOEMCodePages(t *testing.T) {
 		t.Errorf("findings = %q, want one on EXCH01, the folder inside the archive", got)
 	}
 }
+
+// Workers get the largest files first, ties in file order.
+func TestLargestFirst(t *testing.T) {
+	files := []File{{Size: 10}, {Size: 300}, {Size: 10}, {Size: 2000}, {Size: 0}}
+	got := fmt.Sprint(largestFirst(files))
+	if want := "[3 1 0 2 4]"; got != want {
+		t.Errorf("largestFirst = %s, want %s", got, want)
+	}
+}

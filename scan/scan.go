@@ -290,7 +290,7 @@ func runAll(ctx context.Context, files []File, opt Options, parse parseFunc, has
 			}
 		}()
 	}
-	for i := range files {
+	for _, i := range largestFirst(files) {
 		if ctx.Err() != nil {
 			break
 		}
@@ -299,6 +299,19 @@ func runAll(ctx context.Context, files []File, opt Options, parse parseFunc, has
 	close(next)
 	wg.Wait()
 	return outs
+}
+
+// largestFirst returns the indexes of files, the largest first (ties in
+// file order). Handing the workers the big files first keeps them all busy
+// to the end: a big archive that came last would be read by one worker
+// while the others idle. The results still land in file order.
+func largestFirst(files []File) []int {
+	order := make([]int, len(files))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return files[order[a]].Size > files[order[b]].Size })
+	return order
 }
 
 // walkFile reads one file on disk and all it holds.
