@@ -79,3 +79,53 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+func TestDateInOrder(t *testing.T) {
+	tests := []struct {
+		in      string
+		o       Order
+		y, m, d int
+	}{
+		{"03/04/2024", BySeparator, 2024, 3, 4},
+		{"03/04/2024", MonthFirst, 2024, 3, 4},
+		{"03/04/2024", DayFirst, 2024, 4, 3},
+		{"03-04-2024", BySeparator, 2024, 4, 3},
+		{"03-04-2024", MonthFirst, 2024, 3, 4},
+		{"25/04/2024", MonthFirst, 2024, 4, 25}, // can be read one way only
+		{"04/25/2024", DayFirst, 2024, 4, 25},
+		{"2024/03/04", DayFirst, 2024, 3, 4}, // the year first is never swapped
+		{"3/4/24", DayFirst, 2024, 4, 3},
+	}
+	for _, tc := range tests {
+		y, m, d, ok := DateIn(tc.in, tc.o)
+		if !ok || y != tc.y || m != tc.m || d != tc.d {
+			t.Errorf("DateIn(%q, %v) = %d-%d-%d %v, want %d-%d-%d", tc.in, tc.o, y, m, d, ok, tc.y, tc.m, tc.d)
+		}
+	}
+	got, _, ok := DateTimeIn("03/04/2024 1:02:03 PM", DayFirst)
+	if want := time.Date(2024, 4, 3, 13, 2, 3, 0, time.UTC); !ok || !got.Equal(want) {
+		t.Errorf("DateTimeIn = %v %v, want %v", got, ok, want)
+	}
+}
+
+func TestDateEvidence(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Evidence
+	}{
+		{"25/04/2024", Evidence{Order: DayFirst, Sep: '/'}},
+		{"04/25/2024 10:00:00", Evidence{Order: MonthFirst, Sep: '/'}},
+		{"03/04/2024", Evidence{Ambiguous: true, Sep: '/'}},
+		{"04/04/2024", Evidence{Sep: '/'}},
+		{"03.04.2024", Evidence{Ambiguous: true, Sep: '.'}},
+		{"2024-04-03", Evidence{}},
+		{"2024-04-03T10:00:00Z", Evidence{}},
+		{"32/04/2024", Evidence{Sep: '/'}},
+		{"text", Evidence{}},
+	}
+	for _, tc := range tests {
+		if got := DateEvidence(tc.in); got != tc.want {
+			t.Errorf("DateEvidence(%q) = %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
