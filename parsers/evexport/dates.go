@@ -1,8 +1,6 @@
 package evexport
 
 import (
-	"fmt"
-
 	"github.com/extriage/extriage/parsers/wintime"
 )
 
@@ -17,90 +15,50 @@ var maxProbeLines = 100000
 const probeNoSlashDates = 1000
 
 // dateOrder is how one export writes the day and month of a year-last
-// date ("03/04/2024" is 3 April in en-GB, March 4 in en-US). Windows
-// writes the short date of the culture, so one file holds one order: the
-// first date whose day is above 12 tells it (look-ahead first, then the
-// dates as they are read); until one does, ambiguous dates are read in
-// the default order with a warning.
+// date ("03/04/2024" is 3 April in en-GB, March 4 in en-US): a
+// wintime.FileOrder fed by the look-ahead, and whether the export is
+// Polish, which changes the order assumed without evidence.
 type dateOrder struct {
-	order   wintime.Order // as the file's dates show it; BySeparator while undecided
-	line    int           // the line of the date that told the order
-	polish  bool          // the header or keys are Polish
-	cut     bool          // the look-ahead stopped at maxProbeLines undecided
-	slashes int           // year-last dates with '/' or '-' seen by the look-ahead
-	assumed int           // line of the first ambiguous date read in the default order
-	mixed   bool          // a date contradicting the decided order was reported
+	wintime.FileOrder
+	polish  bool // the header, keys or level words are Polish
+	slashes int  // year-last dates with '/' or '-' seen by the look-ahead
 }
 
-// effective returns the order a year-last date with the separator sep is
-// read in: the file's, or else the default: day first with '-' and in a
-// Polish export (Polish Windows writes D.M.YYYY or YYYY-MM-DD; a slash date
-// in such an export is a custom day-first format), month first with '/'
-// in others (the M/D/YYYY of English Windows).
-func (d *dateOrder) effective(sep byte) wintime.Order {
-	switch {
-	case d.order != wintime.BySeparator:
-		return d.order
-	case sep == '/' && !d.polish:
-		return wintime.MonthFirst
-	}
-	return wintime.DayFirst
-}
-
-// defaultReason says why effective picked the default for sep.
-func (d *dateOrder) defaultReason(sep byte) string {
+// defaultOrder is the order assumed for a year-last date with the
+// separator sep in a file whose dates have not shown one: day first with
+// '-' and in a Polish export (Polish Windows writes D.M.YYYY or
+// YYYY-MM-DD; a slash date in such an export is a custom day-first
+// format), month first with '/' in others (the M/D/YYYY of English
+// Windows).
+func (d *dateOrder) defaultOrder(sep byte) (wintime.Order, string) {
 	switch {
 	case sep == '-':
-		return "as dates written with '-' usually are"
+		return wintime.DayFirst, "as dates written with '-' usually are"
 	case d.polish:
-		return "as the Polish header or keys suggest"
+		return wintime.DayFirst, "as the Polish header or keys suggest"
 	}
-	return "the order of English Windows"
+	return wintime.MonthFirst, "the order of English Windows"
 }
 
 // dateOrderFor returns the order in which to read the date (or date and
 // time) s of the record at line n, and learns from it: a date that can be
 // read only one way decides the file's order. During the look-ahead it
-// stops the parse once the order is known or the look-ahead limit is
-// passed. Dotted dates are always day first and tell nothing.
+// stops the parse once the order is known.
 func (st *state) dateOrderFor(s string, n int) wintime.Order {
-	d := &st.dates
 	ev := wintime.DateEvidence(s)
-	if ev.Sep != '/' && ev.Sep != '-' {
+	if !ev.Judged() {
 		return wintime.BySeparator
 	}
 	if st.probing {
-		d.slashes++
-		if ev.Order != wintime.BySeparator {
-			d.order, d.line = ev.Order, n
+		st.dates.slashes++
+		if st.dates.Learn(ev, n) {
 			st.stopped = true
 		}
 		return wintime.BySeparator
 	}
-	if ev.Order != wintime.BySeparator {
-		switch cur := d.effective(ev.Sep); {
-		case d.order == wintime.BySeparator:
-			if d.assumed > 0 && ev.Order != cur {
-				st.warn(n, fmt.Sprintf("date %q can be read only %s, but the ambiguous dates from line %d on were read %s, the assumed order: those may be wrong; later dates are read %s",
-					s, ev.Order, d.assumed, cur, ev.Order))
-			}
-			d.order, d.line = ev.Order, n
-		case ev.Order != cur && !d.mixed:
-			d.mixed = true
-			st.warn(n, fmt.Sprintf("date %q can be read only %s, but the date at line %d only %s: the file mixes date orders; ambiguous dates are read %s",
-				s, ev.Order, d.line, cur, cur))
-		}
-		return d.effective(ev.Sep)
-	}
-	o := d.effective(ev.Sep)
-	if ev.Ambiguous && d.order == wintime.BySeparator && d.assumed == 0 {
-		d.assumed = n
-		scope := "in the file"
-		if d.cut {
-			scope = fmt.Sprintf("in its first %d lines", maxProbeLines)
-		}
-		st.warn(n, fmt.Sprintf("date order is ambiguous: %q may be day or month first and no date %s has a day above 12; dates are read %s, %s",
-			s, scope, o, d.defaultReason(ev.Sep)))
+	o, msg := st.dates.Read(ev, s, n)
+	if msg != "" {
+		st.warn(n, msg)
 	}
 	return o
 }
@@ -110,7 +68,7 @@ func (st *state) dateOrderFor(s string, n int) wintime.Order {
 func (st *state) probeLimit() {
 	switch {
 	case st.src.count > maxProbeLines:
-		st.dates.cut = true
+		st.dates.Cut = true
 		st.stopped = true
 	case st.dates.slashes == 0 && st.emitted >= probeNoSlashDates:
 		st.stopped = true

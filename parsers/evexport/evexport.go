@@ -148,6 +148,8 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 	_ = probe.run() // the real pass reports what is wrong with the input
 	st := newState(ctx, in, sink)
 	st.dates = probe.dates
+	st.dates.Limit = maxProbeLines
+	st.dates.Default = st.dates.defaultOrder
 	return st.run()
 }
 
