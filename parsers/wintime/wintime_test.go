@@ -129,3 +129,36 @@ func TestDateEvidence(t *testing.T) {
 		}
 	}
 }
+
+func TestFileOrder(t *testing.T) {
+	var f FileOrder
+	read := func(s string, n int) (Order, string) { return f.Read(DateEvidence(s), s, n) }
+	if o, msg := read("2024-04-03", 1); o != BySeparator || msg != "" {
+		t.Errorf("year first: %v %q", o, msg)
+	}
+	if o, msg := read("03.04.2024", 2); o != BySeparator || msg != "" {
+		t.Errorf("dotted: %v %q", o, msg)
+	}
+	o, msg := read("03/04/2024", 3)
+	if o != MonthFirst || msg != `date order is ambiguous: "03/04/2024" may be day or month first and no date in the file has a day above 12; dates are read month first (M/D/YYYY), as '/' dates are read by default` {
+		t.Errorf("first ambiguous: %v %q", o, msg)
+	}
+	if o, msg := read("05/04/2024", 4); o != MonthFirst || msg != "" {
+		t.Errorf("second ambiguous: %v %q, want no second warning", o, msg)
+	}
+	if o, msg := read("25/04/2024", 5); o != DayFirst || msg == "" {
+		t.Errorf("telling: %v %q, want day first and a warning", o, msg)
+	}
+	if got, line := f.Decided(); got != DayFirst || line != 5 {
+		t.Errorf("Decided() = %v %d", got, line)
+	}
+	if o, msg := read("03/04/2024", 6); o != DayFirst || msg != "" {
+		t.Errorf("after: %v %q", o, msg)
+	}
+	if o, _ := read("04/26/2024", 7); o != DayFirst {
+		t.Errorf("contradicting: %v, want the decided order kept", o)
+	}
+	if _, msg := read("04/27/2024", 8); msg != "" {
+		t.Errorf("second contradiction warned again: %q", msg)
+	}
+}
