@@ -83,3 +83,67 @@ func TestEventID1025InEveryEventFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestSlashDateOrderPerFile: an export's day/month order is taken from the
+// file's own dates. The MSExchangeCluster 1025 event on 03/04/2006 is 3
+// April in an en-GB export whose later line shows 14/04/2006, and also in
+// an en-US export that writes it 04/03/2006; in an export where no date
+// tells, it is read month first and the input carries a warning saying so.
+func TestSlashDateOrderPerFile(t *testing.T) {
+	dir := t.TempDir()
+	export := func(host, cluster string, others ...string) string {
+		s := "Date,Time,Source,Type,Category,Event,User,Computer,Description\r\n" +
+			cluster + ",21:41:07,MSExchangeCluster,Error,Services,1025,N/A," + host +
+			",The Exchange Virtual Server must be upgraded before being brought online.\r\n"
+		for _, d := range others {
+			s += d + ",08:00:00,MSExchangeIS,Information,General,1000,N/A," + host + ",ordinary\r\n"
+		}
+		return s
+	}
+	files := map[string]string{
+		"gb.csv":  export("EXNODE3", "03/04/2006", "05/04/2006", "14/04/2006"),
+		"us.csv":  export("EXNODE4", "04/03/2006", "04/05/2006", "04/14/2006"),
+		"amb.csv": export("EXNODE5", "03/04/2006", "05/04/2006"),
+	}
+	for name, s := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	r, errs, code := scanJSON(t, "--lang", "en", dir)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	times := map[string]string{}
+	for _, f := range r.Findings {
+		if f.Rule == "evs-upgrade-required" && len(f.Evidence) > 0 {
+			times[f.Host] = f.Evidence[0].Time
+		}
+	}
+	for host, want := range map[string]string{"EXNODE3": "2006-04-03T21:41:07Z", "EXNODE4": "2006-04-03T21:41:07Z", "EXNODE5": "2006-03-04T21:41:07Z"} {
+		if times[host] != want {
+			t.Errorf("%s: evidence time %q, want %q", host, times[host], want)
+		}
+	}
+	for _, in := range r.Inputs {
+		w := strings.Join(in.Warnings, "\n")
+		if strings.HasSuffix(in.Path, "amb.csv") {
+			if !strings.Contains(w, `line 2: date order is ambiguous: "03/04/2006"`) || !strings.Contains(w, "read month first") {
+				t.Errorf("%s: warnings %q, want the assumed date order", in.Path, in.Warnings)
+			}
+		} else if w != "" {
+			t.Errorf("%s: warnings %q", in.Path, in.Warnings)
+		}
+	}
+
+	out, errs, code := extriage(t, "events", "--format", "jsonl", "--id", "1025", filepath.Join(dir, "gb.csv"))
+	if code != 0 || errs != "" || !strings.Contains(out, `"time":"2006-04-03T21:41:07Z"`) {
+		t.Errorf("events gb.csv: exit %d, stderr %q, out %s", code, errs, out)
+	}
+	out, errs, code = extriage(t, "events", "--format", "jsonl", "--id", "1025", filepath.Join(dir, "amb.csv"))
+	if code != 0 || !strings.Contains(out, `"time":"2006-03-04T21:41:07Z"`) ||
+		!strings.Contains(errs, "amb.csv") || !strings.Contains(errs, "date order is ambiguous") {
+		t.Errorf("events amb.csv: exit %d, stderr %q, out %s", code, errs, out)
+	}
+}

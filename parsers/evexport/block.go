@@ -186,7 +186,11 @@ func (st *state) blocks() error {
 				k = bkBinary
 			} else {
 				k = bkDate
+				st.dates.polish = true // "Data: 25.04.2024"
 			}
+		}
+		if isKey && polishNames[name] {
+			st.dates.polish = true
 		}
 		// A line that begins the next event in any phase.
 		if isKey && (k == bkStart || (phase != phaseKeys && strongKeys[name] && strongValue(k, v))) {
@@ -272,6 +276,7 @@ func (st *state) emitBlock(b *block) {
 	if s := v[bkType]; s != "" {
 		if lv, ok := parseLevel(s); ok {
 			r.Level = lv
+			st.dates.polish = st.dates.polish || isPolish(s)
 		} else {
 			setField(r, "type", s)
 		}
@@ -306,11 +311,12 @@ func (st *state) blockTime(b *block, r *parsers.Record) {
 	if !hasDate || ds == "" {
 		return
 	}
-	if t, q, ok := wintime.DateTime(ds); ok {
+	order := st.dateOrderFor(ds, b.line)
+	if t, q, ok := wintime.DateTimeIn(ds, order); ok {
 		r.Time, r.TimeQ = t, q
 		return
 	}
-	y, m, d, ok := wintime.Date(ds)
+	y, m, d, ok := wintime.DateIn(ds, order)
 	if !ok {
 		st.warn(b.line, fmt.Sprintf("unreadable date %q", ds))
 		return

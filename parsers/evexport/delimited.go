@@ -389,6 +389,7 @@ func (st *state) delimited(lay layout, first line, isHeader bool) error {
 	}
 	l, ok := first, true
 	if isHeader {
+		st.noteHeader(first.text, lay)
 		l, ok = st.src.next()
 	}
 	for ; ok && !st.stopped; l, ok = st.src.next() {
@@ -398,6 +399,7 @@ func (st *state) delimited(lay layout, first line, isHeader bool) error {
 		if h, isH := headerLayout(l.text); isH {
 			flush()
 			lay = h
+			st.noteHeader(l.text, lay)
 			stray = false
 			continue
 		}
@@ -463,6 +465,7 @@ func (st *state) buildRecord(lay layout, fields []string, n int) (*parsers.Recor
 		case colType:
 			if lv, ok := parseLevel(v); ok {
 				r.Level = lv
+				st.dates.polish = st.dates.polish || isPolish(v)
 			} else {
 				setField(r, "type", v)
 			}
@@ -488,12 +491,13 @@ func (st *state) buildRecord(lay layout, fields []string, n int) (*parsers.Recor
 			}
 		}
 	}
+	order := st.dateOrderFor(dateS, n)
 	if lay.timeIdx < 0 {
-		if t, q, ok := wintime.DateTime(dateS); ok {
+		if t, q, ok := wintime.DateTimeIn(dateS, order); ok {
 			r.Time, r.TimeQ = t, q
 		}
 	} else {
-		y, m, d, ok1 := wintime.Date(dateS)
+		y, m, d, ok1 := wintime.DateIn(dateS, order)
 		h, mi, s, ns, ok2 := wintime.Clock(timeS)
 		if ok1 && ok2 {
 			r.Time, r.TimeQ = combine(y, m, d, h, mi, s, ns), parsers.TimeNoZone

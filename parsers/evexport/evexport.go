@@ -29,6 +29,20 @@
 // exact). A record without a readable date has a zero Time and TimeNone; a
 // date without a time of day is taken at midnight.
 //
+// Day and month: Windows writes the short date of the server's culture, so
+// "03/04/2024" is March 4 from English (US) Windows and 3 April from
+// en-GB, French or Spanish Windows. The order is decided per file: Parse
+// first reads ahead (up to 100000 lines, keeping nothing) for a date with
+// '/' or '-' and the year last whose first or second number is above 12,
+// which tells the order for the whole file. A file in which no date tells
+// is read month first for '/' (English Windows) and day first for '-' and in
+// a Polish export (Polish header, keys or level words), with a warning at
+// the first date that could be read both ways. A telling date met only
+// after the look-ahead switches the order from there on, with a warning
+// that the dates before it were read in the assumed order; a date that
+// contradicts the decided order (a file joined from two servers) is read
+// the only way it can be, with a warning. Dotted dates are day first.
+//
 // Record: Line (the record's first line), Offset -1, Provider (Source),
 // EventID (the number as exported; a value above 65535 is split into
 // EventID and Qualifiers), Level (from Type/Level: Error/Błąd, Warning/
@@ -127,6 +141,19 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 	if in.R == nil {
 		return fmt.Errorf("%s: no data", in.Path)
 	}
+	// Look ahead (a bounded prefix, nothing kept) for a date that tells
+	// whether the export writes the day or the month first.
+	probe := newState(ctx, in, parsers.Sink{})
+	probe.probing = true
+	_ = probe.run() // the real pass reports what is wrong with the input
+	st := newState(ctx, in, sink)
+	st.dates = probe.dates
+	st.dates.Limit = maxProbeLines
+	st.dates.Default = st.dates.defaultOrder
+	return st.run()
+}
+
+func newState(ctx context.Context, in parsers.Input, sink parsers.Sink) *state {
 	st := &state{
 		ctx:  ctx,
 		in:   in,
@@ -134,7 +161,7 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 		src:  &lineSource{lines: textio.NewLines(io.NewSectionReader(in.R, 0, in.Size))},
 	}
 	st.src.warn = st.warn
-	return st.run()
+	return st
 }
 
 // line is one decoded line and its 1-based number.
@@ -183,6 +210,10 @@ type state struct {
 	src     *lineSource
 	stopped bool // the sink asked to stop
 	emitted int
+	// probing is true in the look-ahead pass, which only learns the date
+	// order: it emits and reports nothing.
+	probing bool
+	dates   dateOrder
 }
 
 func (st *state) warn(n int, msg string) {
@@ -202,6 +233,10 @@ func (st *state) emit(r *parsers.Record) {
 	r.Format = parsers.FormatEvExport
 	r.Offset = -1
 	st.emitted++
+	if st.probing {
+		st.probeLimit()
+		return
+	}
 	if st.sink.Record != nil && !st.sink.Record(r) {
 		st.stopped = true
 	}

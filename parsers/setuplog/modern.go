@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/wintime"
 )
 
 var (
@@ -17,9 +18,10 @@ var (
 	errorRefRe     = regexp.MustCompile(`(?i)^\[ERROR-REFERENCE\] Id=(\S+)`)
 )
 
-// modernTime reads the stamp groups of modernRe; ok is false for a date or
-// time out of range.
-func modernTime(line string, m []int) (t time.Time, ok bool) {
+// modernTime reads the stamp groups of modernRe, a culture-written date
+// (see stampEvidence) in the order o; ok is false for a date or time out
+// of range.
+func modernTime(line string, m []int, o wintime.Order) (t time.Time, ok bool) {
 	num := func(i int) int {
 		if m[2*i] < 0 {
 			return 0
@@ -35,10 +37,16 @@ func modernTime(line string, m []int) (t time.Time, ok bool) {
 	case la <= 2 && lc == 4:
 		year = c
 		// MM/dd/yyyy, the fixed pattern of 2010 and later (a fraction
-		// of a second) and the US short date; dd.MM.yyyy otherwise.
-		if m[14] >= 0 || line[m[3]] == '/' {
+		// of a second) and the US short date; dd.MM.yyyy otherwise; a
+		// culture's short date as the file's dates show it.
+		switch {
+		case m[14] < 0 && o == wintime.MonthFirst && line[m[3]] != '.':
 			month, day = a, b
-		} else {
+		case m[14] < 0 && o == wintime.DayFirst && line[m[3]] != '.':
+			day, month = a, b
+		case m[14] >= 0 || line[m[3]] == '/':
+			month, day = a, b
+		default:
 			day, month = a, b
 		}
 		if month > 12 && day <= 12 {
@@ -88,10 +96,52 @@ type modernParse struct {
 	pending    *parsers.Record // a finished banner record held back
 	badStamps  int             // stamps whose date could not be read
 	stamp      [20]int         // matchModern's indices for the current line
+	dates      wintime.FileOrder
+}
+
+// maxOrderLines is how many lines parseModern reads ahead, at most,
+// looking for a stamp that tells the culture's day/month order. It is a
+// variable so that tests can try the limit on small inputs.
+var maxOrderLines = 200000
+
+// stampEvidence returns what a stamp's date tells about the order of day
+// and month. Only a date the server's culture wrote counts: a 2007 stamp
+// (no fraction of a second) with the year last and '/' or '-' between its
+// numbers. Dotted culture dates are day first, and the stamps of 2010 and
+// later (with a fraction) follow the fixed MM/dd/yyyy pattern.
+func stampEvidence(line string, m []int) wintime.Evidence {
+	if m[14] >= 0 || m[3]-m[2] > 2 || m[7]-m[6] != 4 {
+		return wintime.Evidence{}
+	}
+	a, _ := strconv.Atoi(line[m[2]:m[3]])
+	b, _ := strconv.Atoi(line[m[4]:m[5]])
+	return wintime.OrderEvidence(a, b, line[m[3]])
+}
+
+// lookAhead reads up to maxOrderLines lines for a stamp that tells the
+// day/month order (see stampEvidence), keeping nothing.
+func (p *modernParse) lookAhead(ctx context.Context) {
+	p.dates = wintime.FileOrder{Limit: maxOrderLines, Default: func(sep byte) (wintime.Order, string) {
+		if sep == '-' {
+			return wintime.DayFirst, "as dates written with '-' usually are"
+		}
+		return wintime.MonthFirst, "as the 2007 setup logs of English Windows write them"
+	}}
+	src := newLineSource(ctx, p.o.in, nil)
+	for src.next() {
+		if src.Number() > maxOrderLines {
+			p.dates.Cut = true
+			return
+		}
+		if m := matchModern(src.Text(), p.stamp[:0]); m != nil && p.dates.Learn(stampEvidence(src.Text(), m), src.Number()) {
+			return
+		}
+	}
 }
 
 func parseModern(ctx context.Context, o *out) error {
 	p := &modernParse{o: o, b: builder{o: o}, run: 1}
+	p.lookAhead(ctx)
 	src := newLineSource(ctx, o.in, o)
 	for !o.stopped && src.next() {
 		p.line(src.Number(), src.Text())
@@ -117,7 +167,12 @@ func (p *modernParse) line(n int, text string) {
 	)
 	switch {
 	case m != nil:
-		t, ok = modernTime(text, m)
+		ev := stampEvidence(text, m)
+		order, msg := p.dates.Read(ev, text[1:m[7]], n)
+		if msg != "" {
+			p.o.warn(n, "%s", msg)
+		}
+		t, ok = modernTime(text, m, order)
 		depth, rest = text[m[18]:m[19]], text[m[1]:]
 	default:
 		lm := modernLooseRe.FindStringSubmatchIndex(text)

@@ -18,6 +18,16 @@
 //     ("03.08.2007 16:46:12"), and either way a first number above 12 is
 //     the day. Generation "2007".
 //
+// A 2007 stamp (no fraction) with the year last and '/' or '-' is the
+// culture's short date, M/d/yyyy or dd/MM/yyyy alike: its order is decided
+// per file. Parse first reads ahead (up to 200000 lines, keeping nothing)
+// for such a stamp whose first or second number is above 12, and reads all
+// the file's culture stamps in that order. In a file where none tells,
+// '/' dates are read month first and '-' dates day first, with a warning at
+// the first stamp that could be read both ways; a telling stamp met after
+// the look-ahead switches the order from there on, with a warning that the
+// stamps before it were read in the assumed order (see wintime.FileOrder).
+//
 // A line without a stamp continues the record before it (joined with "\n"),
 // except in 5.5 logs, whose lines carry no stamp: there every line is a
 // record. Offset is always -1.

@@ -1,6 +1,10 @@
 package setuplog
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/extriage/extriage/parsers/wintime"
+)
 
 // matchModern returns what modernRe.FindStringSubmatchIndex returns for
 // line, appending the 20 indices to m[:0], or nil. It reads the stamp by
@@ -94,6 +98,6 @@ func isModernStamp(line string) bool {
 	if m == nil {
 		return false
 	}
-	_, ok := modernTime(line, m)
+	_, ok := modernTime(line, m, wintime.BySeparator)
 	return ok
 }

@@ -14,18 +14,121 @@ import (
 	"github.com/extriage/extriage/parsers"
 )
 
+// Order says how to read a date written with the year last, whose first
+// two numbers may be the month and the day or the day and the month.
+type Order int
+
+// The Order values.
+const (
+	// BySeparator reads the year-last date by its separator: month first
+	// with '/' (M/D/YYYY, en-US), day first with '.' or '-' (DD.MM.YYYY,
+	// DD-MM-YYYY). This is what Date does.
+	BySeparator Order = iota
+	// MonthFirst reads M/D/YYYY whatever the separator.
+	MonthFirst
+	// DayFirst reads D/M/YYYY whatever the separator (en-GB, fr-FR, ...).
+	DayFirst
+)
+
+// String names the order as warnings print it.
+func (o Order) String() string {
+	switch o {
+	case MonthFirst:
+		return "month first (M/D/YYYY)"
+	case DayFirst:
+		return "day first (D/M/YYYY)"
+	}
+	return "by separator"
+}
+
 // Date reads a calendar date in the forms Event Viewer exports use:
 // M/D/YYYY (English; D/M/YYYY when the first number cannot be a month),
 // YYYY-MM-DD, YYYY/MM/DD, DD.MM.YYYY and DD-MM-YYYY (Polish and others),
-// with two-digit years read as 1970-2069.
+// with two-digit years read as 1970-2069. It is DateIn(s, BySeparator).
 func Date(s string) (y, m, d int, ok bool) {
+	return DateIn(s, BySeparator)
+}
+
+// DateIn reads a date as Date does, but reads a year-last date in the order
+// o. Whatever the order, a date whose month would be above 12 while its
+// day is not is read the other way round: it can be read no other way.
+func DateIn(s string, o Order) (y, m, d int, ok bool) {
+	v, yearFirst, sep, ok := splitDate(s)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	if yearFirst {
+		y, m, d = v[0], v[1], v[2]
+	} else {
+		y = v[2]
+		if o == MonthFirst || (o == BySeparator && sep == '/') {
+			m, d = v[0], v[1]
+		} else {
+			d, m = v[0], v[1]
+		}
+		if m > 12 && d <= 12 {
+			m, d = d, m
+		}
+	}
+	if !validDate(y, m, d) {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
+}
+
+// Evidence is what one date tells about the order a file writes its dates
+// in.
+type Evidence struct {
+	// Order is MonthFirst or DayFirst when the date can be read only one
+	// way (its day is above 12), BySeparator when it tells nothing.
+	Order Order
+	// Ambiguous is true for a year-last date whose first two numbers are
+	// both 1-12 and differ: it reads as two different days.
+	Ambiguous bool
+	// Sep is the separator between the numbers.
+	Sep byte
+}
+
+// DateEvidence returns what the date s (as Date reads it, or a date and a
+// time of day after it) tells about the order of its numbers. Year-first
+// dates and text that is not a date tell nothing.
+func DateEvidence(s string) Evidence {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		s = s[:i]
+	}
+	v, yearFirst, sep, ok := splitDate(s)
+	if !ok || yearFirst {
+		return Evidence{}
+	}
+	return OrderEvidence(v[0], v[1], sep)
+}
+
+// OrderEvidence returns what the first two numbers a and b of a year-last
+// date written with the separator sep tell about their order.
+func OrderEvidence(a, b int, sep byte) Evidence {
+	e := Evidence{Sep: sep}
+	switch {
+	case a < 1 || b < 1 || a > 31 || b > 31:
+	case a > 12 && b <= 12:
+		e.Order = DayFirst
+	case b > 12 && a <= 12:
+		e.Order = MonthFirst
+	case a <= 12 && b <= 12 && a != b:
+		e.Ambiguous = true
+	}
+	return e
+}
+
+// splitDate splits a date into its three numbers: yearFirst says whether
+// the year comes first; otherwise it is v[2], already four digits.
+func splitDate(s string) (v [3]int, yearFirst bool, sep byte, ok bool) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(s, ".")
 	if s == "" {
-		return 0, 0, 0, false
+		return v, false, 0, false
 	}
 	var parts [3]string
-	var sep byte
 	n := 0
 	start := 0
 	for i := 0; i < len(s); i++ {
@@ -34,54 +137,40 @@ func Date(s string) (y, m, d int, ok bool) {
 			continue
 		}
 		if c != '/' && c != '-' && c != '.' {
-			return 0, 0, 0, false
+			return v, false, 0, false
 		}
 		if sep == 0 {
 			sep = c
 		} else if c != sep {
-			return 0, 0, 0, false
+			return v, false, 0, false
 		}
 		if n >= 2 {
-			return 0, 0, 0, false
+			return v, false, 0, false
 		}
 		parts[n] = s[start:i]
 		n++
 		start = i + 1
 	}
 	if n != 2 {
-		return 0, 0, 0, false
+		return v, false, 0, false
 	}
 	parts[2] = s[start:]
-	var v [3]int
 	for i, p := range parts {
 		if len(p) == 0 || len(p) > 4 {
-			return 0, 0, 0, false
+			return v, false, 0, false
 		}
 		v[i], _ = strconv.Atoi(p)
 	}
 	switch {
 	case len(parts[0]) == 4:
-		y, m, d = v[0], v[1], v[2]
-	case len(parts[2]) == 4 || len(parts[2]) == 2:
-		y = v[2]
-		if len(parts[2]) == 2 {
-			y = twoDigitYear(y)
-		}
-		if sep == '/' {
-			m, d = v[0], v[1]
-		} else {
-			d, m = v[0], v[1]
-		}
-		if m > 12 && d <= 12 {
-			m, d = d, m
-		}
-	default:
-		return 0, 0, 0, false
+		return v, true, sep, true
+	case len(parts[2]) == 4:
+		return v, false, sep, true
+	case len(parts[2]) == 2:
+		v[2] = twoDigitYear(v[2])
+		return v, false, sep, true
 	}
-	if !validDate(y, m, d) {
-		return 0, 0, 0, false
-	}
-	return y, m, d, true
+	return v, false, 0, false
 }
 
 func twoDigitYear(y int) int {
@@ -171,6 +260,12 @@ func Clock(s string) (h, mi, sec, nsec int, ok bool) {
 // is local time and comes back as TimeNoZone; one with a zone is converted
 // to UTC and comes back as TimeExact.
 func DateTime(s string) (time.Time, parsers.TimeQuality, bool) {
+	return DateTimeIn(s, BySeparator)
+}
+
+// DateTimeIn reads a date and time as DateTime does, reading a year-last
+// date in the order o (see DateIn).
+func DateTimeIn(s string, o Order) (time.Time, parsers.TimeQuality, bool) {
 	s = strings.TrimSpace(s)
 	if t, q, ok := iso(s); ok {
 		return t, q, true
@@ -179,7 +274,7 @@ func DateTime(s string) (time.Time, parsers.TimeQuality, bool) {
 	if i < 0 {
 		return time.Time{}, parsers.TimeNone, false
 	}
-	y, m, d, ok := Date(s[:i])
+	y, m, d, ok := DateIn(s[:i], o)
 	if !ok {
 		return time.Time{}, parsers.TimeNone, false
 	}

@@ -79,3 +79,86 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+func TestDateInOrder(t *testing.T) {
+	tests := []struct {
+		in      string
+		o       Order
+		y, m, d int
+	}{
+		{"03/04/2024", BySeparator, 2024, 3, 4},
+		{"03/04/2024", MonthFirst, 2024, 3, 4},
+		{"03/04/2024", DayFirst, 2024, 4, 3},
+		{"03-04-2024", BySeparator, 2024, 4, 3},
+		{"03-04-2024", MonthFirst, 2024, 3, 4},
+		{"25/04/2024", MonthFirst, 2024, 4, 25}, // can be read one way only
+		{"04/25/2024", DayFirst, 2024, 4, 25},
+		{"2024/03/04", DayFirst, 2024, 3, 4}, // the year first is never swapped
+		{"3/4/24", DayFirst, 2024, 4, 3},
+	}
+	for _, tc := range tests {
+		y, m, d, ok := DateIn(tc.in, tc.o)
+		if !ok || y != tc.y || m != tc.m || d != tc.d {
+			t.Errorf("DateIn(%q, %v) = %d-%d-%d %v, want %d-%d-%d", tc.in, tc.o, y, m, d, ok, tc.y, tc.m, tc.d)
+		}
+	}
+	got, _, ok := DateTimeIn("03/04/2024 1:02:03 PM", DayFirst)
+	if want := time.Date(2024, 4, 3, 13, 2, 3, 0, time.UTC); !ok || !got.Equal(want) {
+		t.Errorf("DateTimeIn = %v %v, want %v", got, ok, want)
+	}
+}
+
+func TestDateEvidence(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Evidence
+	}{
+		{"25/04/2024", Evidence{Order: DayFirst, Sep: '/'}},
+		{"04/25/2024 10:00:00", Evidence{Order: MonthFirst, Sep: '/'}},
+		{"03/04/2024", Evidence{Ambiguous: true, Sep: '/'}},
+		{"04/04/2024", Evidence{Sep: '/'}},
+		{"03.04.2024", Evidence{Ambiguous: true, Sep: '.'}},
+		{"2024-04-03", Evidence{}},
+		{"2024-04-03T10:00:00Z", Evidence{}},
+		{"32/04/2024", Evidence{Sep: '/'}},
+		{"text", Evidence{}},
+	}
+	for _, tc := range tests {
+		if got := DateEvidence(tc.in); got != tc.want {
+			t.Errorf("DateEvidence(%q) = %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestFileOrder(t *testing.T) {
+	var f FileOrder
+	read := func(s string, n int) (Order, string) { return f.Read(DateEvidence(s), s, n) }
+	if o, msg := read("2024-04-03", 1); o != BySeparator || msg != "" {
+		t.Errorf("year first: %v %q", o, msg)
+	}
+	if o, msg := read("03.04.2024", 2); o != BySeparator || msg != "" {
+		t.Errorf("dotted: %v %q", o, msg)
+	}
+	o, msg := read("03/04/2024", 3)
+	if o != MonthFirst || msg != `date order is ambiguous: "03/04/2024" may be day or month first and no date in the file has a day above 12; dates are read month first (M/D/YYYY), as '/' dates are read by default` {
+		t.Errorf("first ambiguous: %v %q", o, msg)
+	}
+	if o, msg := read("05/04/2024", 4); o != MonthFirst || msg != "" {
+		t.Errorf("second ambiguous: %v %q, want no second warning", o, msg)
+	}
+	if o, msg := read("25/04/2024", 5); o != DayFirst || msg == "" {
+		t.Errorf("telling: %v %q, want day first and a warning", o, msg)
+	}
+	if got, line := f.Decided(); got != DayFirst || line != 5 {
+		t.Errorf("Decided() = %v %d", got, line)
+	}
+	if o, msg := read("03/04/2024", 6); o != DayFirst || msg != "" {
+		t.Errorf("after: %v %q", o, msg)
+	}
+	if o, _ := read("04/26/2024", 7); o != DayFirst {
+		t.Errorf("contradicting: %v, want the decided order kept", o)
+	}
+	if _, msg := read("04/27/2024", 8); msg != "" {
+		t.Errorf("second contradiction warned again: %q", msg)
+	}
+}
