@@ -383,3 +383,26 @@ func TestRemediesInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// containsFold ignores case in ASCII and Unicode text alike, whichever
+// path it takes.
+func TestContainsFold(t *testing.T) {
+	for _, tc := range []struct {
+		s, sub string
+		want   bool
+	}{
+		{"Error Code 0XC1037B44 (31556)", "c1037b44", true},
+		{"Error code 0XC1037B4", "c1037b44", false},
+		{"Setup FAILED while upgrading", "setup failed", true},
+		{"Instalacja nie powiodła się: Setup Failed", "setup failed", true}, // non-ASCII text
+		{"Please REBOOT", "reboot", true},
+		{"\u212Aelvin", "kelvin", true}, // the Kelvin sign folds to k
+		{"zażółć", "ŻÓŁĆ", true},
+		{"restart", "", true},
+		{"", "restart", false},
+	} {
+		if got := containsFold(tc.s, tc.sub); got != tc.want {
+			t.Errorf("containsFold(%q, %q) = %v, want %v", tc.s, tc.sub, got, tc.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/textio"
 )
 
 // Engine runs a catalog over files and bundles. It is safe for concurrent
@@ -356,9 +357,35 @@ func (e *Evidence) UnmarshalJSON(b []byte) error {
 }
 
 // containsFold reports whether s contains substr, ignoring case (ASCII and
-// simple Unicode folding).
+// simple Unicode folding). A lower-case ASCII substr, the usual case, is
+// searched for without copying s (textio.ContainsFold); the rules call this
+// on every line of every text log.
 func containsFold(s, substr string) bool {
+	if isLowerASCII(substr) && isASCII(s) {
+		return textio.ContainsFold(s, substr)
+	}
 	return strings.Contains(strings.ToLower(s), strings.ToLower(substr))
+}
+
+// isLowerASCII reports whether s is ASCII with no upper-case letter.
+func isLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// isASCII reports whether s is all ASCII, so that folding its case changes
+// no byte but letters A to Z.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // unknownHost stands in a remedy for a server whose name no evidence
