@@ -21,11 +21,17 @@ type file struct {
 
 func runBundle(t *testing.T, files ...file) ([]Finding, *Bundle) {
 	t.Helper()
+	return runBundleLang(t, English, files...)
+}
+
+// runBundleLang runs the catalog over one bundle of files, in language lang.
+func runBundleLang(t *testing.T, lang Lang, files ...file) ([]Finding, *Bundle) {
+	t.Helper()
 	rules, err := Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := NewEngine(rules, English)
+	eng := NewEngine(rules, lang)
 	c := eng.NewCollector("case")
 	for _, f := range files {
 		fr := eng.NewFile(f.info)
@@ -428,17 +434,8 @@ func TestClusterUpgradeOrderPerVersion(t *testing.T) {
 		if len(got) != 1 || !strings.Contains(got[0].Remedy, tc.want) || strings.Contains(got[0].Remedy, tc.not) || strings.Contains(got[0].Remedy, "?") {
 			t.Errorf("%s: findings = %+v", tc.banner1, got)
 		}
-		rules, _ := Catalog()
-		eng := NewEngine(rules, Polish)
-		c := eng.NewCollector("case")
-		for _, f := range files {
-			fr := eng.NewFile(f.info)
-			for _, r := range f.recs {
-				fr.Record(r)
-			}
-			c.Add(fr.Finish())
-		}
-		if pl := byRule(c.Finish(), "cluster-upgrade-order"); len(pl) != 1 || !strings.Contains(pl[0].Remedy, tc.wantPL) {
+		plFindings, _ := runBundleLang(t, Polish, files...)
+		if pl := byRule(plFindings, "cluster-upgrade-order"); len(pl) != 1 || !strings.Contains(pl[0].Remedy, tc.wantPL) {
 			t.Errorf("%s: Polish findings = %+v", tc.banner1, pl)
 		}
 	}

@@ -85,18 +85,6 @@ func TestSPSetupFailed(t *testing.T) {
 // runFileBundle is runBundle in another language.
 func runFileBundle(t *testing.T, lang Lang, files ...file) []Finding {
 	t.Helper()
-	rules, err := Catalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := NewEngine(rules, lang)
-	c := eng.NewCollector("case")
-	for _, f := range files {
-		fr := eng.NewFile(f.info)
-		for _, r := range f.recs {
-			fr.Record(r)
-		}
-		c.Add(fr.Finish())
-	}
-	return c.Finish()
+	fs, _ := runBundleLang(t, lang, files...)
+	return fs
 }
