@@ -12,18 +12,17 @@ import (
 )
 
 func init() {
-	registerGoRule(&updateRunRule{meta: hotfixFailedMeta, pick: func(r updatelog.Run) (bool, int, string) {
+	registerGoRule(&updateRunRule{meta: hotfixFailedMeta, pick: func(r updatelog.Run) (bool, int, string, updatelog.Stamp) {
 		if !runFailed(r) {
-			return false, 0, ""
+			return false, 0, "", updatelog.Stamp{}
 		}
-		line, text := r.FirstFailureLine, r.FirstFailure
-		if line == 0 {
-			line, text = r.ExtendedErrorLine, "Update.exe extended error code = "+r.ExtendedError
+		if r.FirstFailureLine == 0 {
+			return true, r.ExtendedErrorLine, "Update.exe extended error code = " + r.ExtendedError, r.ExtendedErrorAt
 		}
-		return true, line, text
+		return true, r.FirstFailureLine, r.FirstFailure, r.FirstFailureAt
 	}})
-	registerGoRule(&rebootRule{updateRunRule{meta: hotfixRebootMeta, pick: func(r updatelog.Run) (bool, int, string) {
-		return r.RebootRequired && !runFailed(r), r.RebootLine, ""
+	registerGoRule(&rebootRule{updateRunRule{meta: hotfixRebootMeta, pick: func(r updatelog.Run) (bool, int, string, updatelog.Stamp) {
+		return r.RebootRequired && !runFailed(r), r.RebootLine, "", r.RebootAt
 	}}})
 }
 
@@ -91,10 +90,10 @@ var hotfixRebootMeta = Meta{
 }
 
 // updateRunRule reports each update.exe run that pick selects, citing the
-// line pick names.
+// line pick names (with the time the log gives it).
 type updateRunRule struct {
 	meta Meta
-	pick func(updatelog.Run) (fire bool, line int, text string)
+	pick func(updatelog.Run) (fire bool, line int, text string, at updatelog.Stamp)
 }
 
 func (r *updateRunRule) Meta() *Meta { return &r.meta }
@@ -125,13 +124,13 @@ const maxCitedLines = 4096
 func (c *updateRunChecker) Finish() []Hit {
 	var hits []Hit
 	for _, run := range c.ctx.UpdateRuns() {
-		fire, line, text := c.rule.pick(run)
+		fire, line, text, at := c.rule.pick(run)
 		if !fire {
 			continue
 		}
 		ev, ok := c.lines[line]
 		if !ok {
-			ev = Evidence{Path: c.path, Line: line, Text: text}
+			ev = runLineEvidence(c.path, line, text, at)
 		}
 		if text == "" {
 			text = ev.Text
@@ -149,6 +148,12 @@ func (c *updateRunChecker) Finish() []Hit {
 		})
 	}
 	return hits
+}
+
+// runLineEvidence cites a line of an update.exe run that a checker did not
+// keep as a record: its place, its text and the time the log gives it.
+func runLineEvidence(path string, line int, text string, at updatelog.Stamp) Evidence {
+	return Evidence{Path: path, Line: line, Text: text, Time: at.Time, TimeQ: at.Q}
 }
 
 // rebootRule is hotfix-reboot-required: update.exe runs as updateRunRule
