@@ -50,6 +50,9 @@ type inventory struct {
 	kinds map[string]int  // facts kept per kind
 	// update.exe: the wall-clock start of each run, from its dated lines.
 	upTimes map[string]time.Time
+	// setup and update.exe logs: the last record of each run, by
+	// Fields["run"], for the run's end.
+	runLast map[string]*parsers.Record
 }
 
 var (
@@ -106,6 +109,14 @@ func (c *inventory) Record(r *parsers.Record) {
 	host := HostName(r.Host)
 	if r.Format == parsers.FormatUpdateLog {
 		c.updateRecord(r)
+	}
+	if r.Format == parsers.FormatUpdateLog || r.Format == parsers.FormatSetupLog {
+		if c.runLast == nil {
+			c.runLast = map[string]*parsers.Record{}
+		}
+		if last := c.runLast[r.Fields["run"]]; last == nil || r.Line >= last.Line {
+			c.runLast[r.Fields["run"]] = r
+		}
 	}
 	if r.Format == parsers.FormatExServer {
 		c.serverRecord(r, host)
@@ -273,7 +284,8 @@ func (c *inventory) Finish() []Hit {
 			}
 			f := Fact{Kind: FactInstall, Host: host, Time: c.upTimes[strconv.Itoa(run.Index)],
 				Values:   map[string]string{"what": firstNonEmpty(run.Package, c.info.Path), "outcome": outcome},
-				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, Text: "update.exe run " + strconv.Itoa(run.Index)}}
+				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, TimeQ: parsers.TimeElapsed, Text: "update.exe run " + strconv.Itoa(run.Index)},
+				End:      c.runEnd(run.Index)}
 			if !f.Time.IsZero() {
 				f.Evidence.Time, f.Evidence.TimeQ = f.Time, parsers.TimeNoZone
 			}
@@ -283,7 +295,8 @@ func (c *inventory) Finish() []Hit {
 		for _, run := range c.info.Context.SetupRuns() {
 			v := map[string]string{"what": firstNonEmpty(run.Product, "Exchange Setup"), "outcome": string(run.Outcome), "build": run.SetupBuild, "mode": run.Mode, "generation": run.Generation}
 			c.add(Fact{Kind: FactInstall, Host: host, Time: run.Start, Values: v,
-				Evidence: Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)}})
+				Evidence: Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)},
+				End:      c.runEnd(run.Index)})
 		}
 		if run, _, ok := c.info.Context.VerdictRun(); ok {
 			b := run.LocalBuild
@@ -302,6 +315,17 @@ func (c *inventory) Finish() []Hit {
 }
 
 func (c *inventory) Facts() []Fact { return c.facts }
+
+// runEnd cites the last record of run idx of a setup or update.exe log,
+// nil if the log has none.
+func (c *inventory) runEnd(idx int) *Evidence {
+	r := c.runLast[strconv.Itoa(idx)]
+	if r == nil {
+		return nil
+	}
+	e := EvidenceOf(r)
+	return &e
+}
 
 func firstNonEmpty(s ...string) string {
 	for _, x := range s {
