@@ -20,8 +20,15 @@ const (
 	FactInstall        = "install"         // Values: what, outcome (succeeded, failed, unknown), build
 	FactServiceFailure = "service-failure" // Values: service, event_id
 	FactMention        = "mention"         // Values: kb (a KB number a log names, e.g. 831464)
-	// FactBoot is a system start: EventLog 6005 or 6009, Kernel-General 12.
+	// FactBoot is a system start: EventLog 6005 or 6009, Kernel-General 12,
+	// or EventLog 6013 (the daily uptime report; the fact's Time is the
+	// event's time less the uptime).
 	FactBoot = "boot"
+	// FactNoRebootPending is an Exchange 2007+ setup run that found no
+	// restart pending: "Evaluated [Rule:RebootPending] ... [Value:"False"]".
+	// A restart asked for before it was done (or the pending operations it
+	// would have run are gone).
+	FactNoRebootPending = "no-reboot-pending"
 	// FactRebootRequest is an install asking for a restart: MsiInstaller
 	// 1029 or 1038, or 1033/1036 with status 3010 or 1641. Values: what.
 	FactRebootRequest = "reboot-request"
@@ -87,7 +94,7 @@ func (c *inventory) add(f Fact) {
 		// The same product installed with the same outcome within the hour
 		// is one install (MsiInstaller logs several events per install).
 		k = f.Kind + "|" + f.Host + "|" + f.Values["what"] + "|" + f.Values["outcome"] + "|" + f.Time.Truncate(time.Hour).String()
-	case FactBoot, FactRebootRequest:
+	case FactBoot, FactRebootRequest, FactNoRebootPending:
 		k = f.Kind + "|" + f.Host + "|" + f.Values["what"] + "|" + f.Time.String()
 	case FactServiceFailure:
 		k = f.Kind + "|" + f.Host + "|" + f.Values["service"] + "|" + f.Values["event_id"] + "|" + f.Time.Truncate(time.Hour).String()
@@ -109,6 +116,12 @@ func (c *inventory) Record(r *parsers.Record) {
 	host := HostName(r.Host)
 	if r.Format == parsers.FormatUpdateLog {
 		c.updateRecord(r)
+	}
+	if r.Format == parsers.FormatSetupLog && !r.Time.IsZero() && strings.Contains(r.Message, "[Rule:RebootPending]") {
+		if m := setupEvalRe.FindStringSubmatch(r.Message); m != nil && strings.EqualFold(m[1], "rule") &&
+			strings.EqualFold(m[2], "RebootPending") && strings.EqualFold(m[3], "False") {
+			c.add(Fact{Kind: FactNoRebootPending, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
+		}
 	}
 	if r.Format == parsers.FormatUpdateLog || r.Format == parsers.FormatSetupLog {
 		if c.runLast == nil {
@@ -185,6 +198,11 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 		}
 	case p == "eventlog" && r.EventID == 6005, p == "microsoft-windows-kernel-general" && r.EventID == 12:
 		c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
+	case p == "eventlog" && r.EventID == 6013 && len(data) >= 5 && !r.Time.IsZero():
+		// "The system uptime is %5 seconds."
+		if up, err := strconv.ParseInt(strings.TrimSpace(data[4]), 10, 64); err == nil && up >= 0 && up < 100*365*24*3600 {
+			c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time.Add(-time.Duration(up) * time.Second), Evidence: EvidenceOf(r)})
+		}
 	case p == "eventlog" && r.EventID == 6009 && len(data) >= 2:
 		c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
 		v := map[string]string{"version": strings.TrimSuffix(strings.TrimSpace(data[0]), "."), "build": strings.TrimSpace(data[1])}
