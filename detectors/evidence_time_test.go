@@ -104,3 +104,83 @@ func TestRunFactsSpanTheRun(t *testing.T) {
 		t.Errorf("update.exe run: start %+v, end %+v, want line 15 at %v", u.Evidence, u.End, want)
 	}
 }
+
+// TestSetupEvidenceHasLogTime: every line a finding cites from a setup
+// log carries the time the log gives the record that line belongs to,
+// including a verdict that can cite only its outcome line (a failed run
+// without [ERROR] lines, reported by setup-failed-unknown).
+func TestSetupEvidenceHasLogTime(t *testing.T) {
+	demo, err := os.ReadFile("../fixtures/bundles/ex2003-cluster-sp2-failure/EXCLNODE2/Exchange Server Setup Progress.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := map[string][]byte{
+		"EX1/ExchangeSetup.log":                  synth{end: "fail"}.bytes(),
+		"EX2/ExchangeSetup.log":                  synth{body: errCtx("", "[ERROR] Something nobody has seen before happened.")}.bytes(),
+		"EX3/Exchange Server Setup Progress.log": []byte(progressRegsvr),
+		"EX4/Exchange Server Setup Progress.log": demo,
+	}
+	for path, data := range logs {
+		res := testkit.ParseBytes(setuplog.Parser{}, path, data)
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		at := map[int]*parsers.Record{} // every physical line -> its record
+		for _, r := range res.Recs {
+			for k := 0; k <= strings.Count(r.Message, "\n"); k++ {
+				at[r.Line+k] = r
+			}
+		}
+		fs, _ := runBundle(t, file{info: FileInfo{Path: path, Format: parsers.FormatSetupLog, HostHint: "EX"}, recs: res.Recs})
+		cited := 0
+		for _, f := range fs {
+			for _, e := range f.Evidence {
+				r := at[e.Line]
+				if e.Path != path || e.Line == 0 {
+					continue
+				}
+				cited++
+				if r == nil {
+					t.Errorf("%s cites %s:%d, which the log does not have", f.Rule, path, e.Line)
+					continue
+				}
+				if !e.Time.Equal(r.Time) || e.TimeQ != r.TimeQ {
+					t.Errorf("%s cites %s:%d at %v (%q), the log gives %v (%q)", f.Rule, path, e.Line, e.Time, e.TimeQ, r.Time, r.TimeQ)
+				}
+			}
+		}
+		if cited == 0 {
+			t.Errorf("%s: no finding cites the log: %s", path, ruleList(fs))
+		}
+	}
+}
+
+// TestLegacySetupManyIgnoredErrors: a 2000/2003 run that logged more
+// error lines than the rule keeps before its real failure still cites the
+// failure point and the lines after it, each with its time.
+func TestLegacySetupManyIgnoredErrors(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[22:31:02] ********** Beginning Setup run **********\r\n")
+	for i := 0; i < 2*maxLegacyLines; i++ {
+		b.WriteString("[22:31:04]  CService::ScGetStatus (f:\\titanium\\admin\\src\\libs\\exsetup\\service.cxx:722)\r\n" +
+			"           Error code 0XC0070424 (1060): The specified service does not exist as an installed service.\r\n" +
+			"[22:31:04] === IGNORING PREVIOUS ERRORS === CServiceManager::ScStopService\r\n")
+	}
+	tail := strings.SplitN(progressRegsvr, "\r\n", 6)[5] // from "Entering CBaseAtom" on
+	b.WriteString(tail)
+	path := "EX03/Exchange Server Setup Progress.log"
+	fs, _ := runBundle(t, legacyFile(t, "EX03", path, []byte(b.String())))
+	got := byRule(fs, "sp-setup-failed")
+	if len(got) != 1 {
+		t.Fatalf("findings %s, want sp-setup-failed", ruleList(fs))
+	}
+	ev := got[0].Evidence
+	if len(ev) < 2 || !strings.Contains(ev[1].Text, "Error code 0XC103798A") {
+		t.Fatalf("evidence %+v, want the 0XC103798A failure point", ev)
+	}
+	for _, e := range ev {
+		if e.Time.IsZero() || e.TimeQ != parsers.TimeNoDate {
+			t.Errorf("%s:%d %q has no time of day", e.Path, e.Line, e.Text)
+		}
+	}
+}
