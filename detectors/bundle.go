@@ -28,6 +28,10 @@ type Fact struct {
 	Time     time.Time         // when, zero if unknown
 	Values   map[string]string // the fact's values (build, product, outcome ...)
 	Evidence Evidence          // the record that says it
+	// End is, for a run (an install fact of a setup or update.exe log), its
+	// last record: with Evidence it spans the run on the timeline. Nil when
+	// the fact is not a run.
+	End *Evidence
 }
 
 // FactSource is a Checker that also reports facts for bundle rules.

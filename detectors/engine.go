@@ -169,7 +169,14 @@ func (c *Collector) Add(r FileResult) {
 // most severe first, then by host, rule and first evidence.
 func (c *Collector) Finish() []Finding {
 	buildHosts(&c.bundle)
-	file := c.merge(c.hits)
+	kept := make([]RuleHit, 0, len(c.hits))
+	for _, rh := range c.hits {
+		if hf, ok := rh.Rule.(HitFilter); ok && !hf.KeepHit(&c.bundle, rh.Hit) {
+			continue
+		}
+		kept = append(kept, rh)
+	}
+	file := c.merge(kept)
 	c.bundle.Findings = file
 	var bh []RuleHit
 	for _, r := range c.e.rules {

@@ -24,6 +24,8 @@ var (
 	// EventLog 6009: "Microsoft (R) Windows (R) 5.02. 3790 Service Pack 1
 	// Multiprocessor Free."
 	osBanner = regexp.MustCompile(`(?i)windows \(r\) (\d+\.\d+)\.?\s+(\d+)\s*((?:dodatek )?service pack \d+)?`)
+	// EventLog 6013: the uptime in seconds, the message's only number.
+	uptimeNumber = regexp.MustCompile(`\b\d+\b`)
 	// MSExchangeSetup 1000/1001: "Exchange Setup (build 8.1.240.6) ...".
 	buildInText = regexp.MustCompile(`\b(\d{1,2}\.\d{1,2}\.\d{1,5}(?:\.\d{1,5})?)\b`)
 	// MsiInstaller 1033/1036: "... Installation completed with status:
@@ -67,6 +69,12 @@ func eventArgs(r *parsers.Record) []string {
 	case isSCM(p):
 		if s := firstSubmatch(scmServiceRes, first); s != "" {
 			return []string{s}
+		}
+	case p == "eventlog" && r.EventID == 6013:
+		// "The system uptime is 31940 seconds.": the uptime is the
+		// message's only number, the fifth insertion string.
+		if m := uptimeNumber.FindString(first); m != "" {
+			return []string{"", "", "", "", m}
 		}
 	case p == "eventlog" && r.EventID == 6009:
 		if m := osBanner.FindStringSubmatch(msg); m != nil {

@@ -112,7 +112,7 @@ func (c *fileInUseChecker) Finish() []Hit {
 		}
 		ev := c.ev[idx]
 		if run.Failed && run.FirstFailureLine > 0 {
-			ev = append(ev, Evidence{Path: c.path, Line: run.FirstFailureLine, Text: run.FirstFailure})
+			ev = append(ev, runLineEvidence(c.path, run.FirstFailureLine, run.FirstFailure, run.FirstFailureAt))
 		}
 		s := sev
 		hits = append(hits, Hit{

@@ -12,18 +12,17 @@ import (
 )
 
 func init() {
-	registerGoRule(&updateRunRule{meta: hotfixFailedMeta, pick: func(r updatelog.Run) (bool, int, string) {
+	registerGoRule(&updateRunRule{meta: hotfixFailedMeta, pick: func(r updatelog.Run) (bool, int, string, updatelog.Stamp) {
 		if !runFailed(r) {
-			return false, 0, ""
+			return false, 0, "", updatelog.Stamp{}
 		}
-		line, text := r.FirstFailureLine, r.FirstFailure
-		if line == 0 {
-			line, text = r.ExtendedErrorLine, "Update.exe extended error code = "+r.ExtendedError
+		if r.FirstFailureLine == 0 {
+			return true, r.ExtendedErrorLine, "Update.exe extended error code = " + r.ExtendedError, r.ExtendedErrorAt
 		}
-		return true, line, text
+		return true, r.FirstFailureLine, r.FirstFailure, r.FirstFailureAt
 	}})
-	registerGoRule(&rebootRule{updateRunRule{meta: hotfixRebootMeta, pick: func(r updatelog.Run) (bool, int, string) {
-		return r.RebootRequired && !runFailed(r), r.RebootLine, ""
+	registerGoRule(&rebootRule{updateRunRule{meta: hotfixRebootMeta, pick: func(r updatelog.Run) (bool, int, string, updatelog.Stamp) {
+		return r.RebootRequired && !runFailed(r), r.RebootLine, "", r.RebootAt
 	}}})
 }
 
@@ -74,13 +73,19 @@ var hotfixRebootMeta = Meta{
 			"restart-required line; a Windows Installer log that did not fail but ends with exit code 3010 or 1641, " +
 			"schedules a reboot (Info 1903), says \"Windows Installer requires a system restart\" or sets " +
 			"ReplacedInUseFiles = 1; or MsiInstaller event 1029 or 1038 (restart required), or 1033/1036 with status " +
-			"3010. Replaced files and pending renames take effect only after the restart.",
+			"3010. Replaced files and pending renames take effect only after the restart. A request is not reported when the " +
+			"bundle shows the same server started again after it (EventLog 6005, 6009 or 6013, Kernel-General 12, or a later " +
+			"Exchange setup run that found no restart pending); a log time without a zone counts as later only when it is " +
+			"later in every time zone.",
 		PL: "Instalacja się powiodła, ale do zakończenia wymaga ponownego uruchomienia: przebieg update.exe z kodem " +
 			"3010 lub wierszem o wymaganym restarcie; dziennik Instalatora Windows bez błędu, ale z kodem zakończenia " +
 			"3010 lub 1641, zaplanowanym ponownym uruchomieniem (Info 1903), komunikatem „Windows Installer requires " +
 			"a system restart” lub właściwością ReplacedInUseFiles = 1; albo zdarzenie MsiInstaller 1029 lub 1038 " +
 			"(wymagane ponowne uruchomienie) lub 1033/1036 ze stanem 3010. Zastąpione pliki i oczekujące zmiany nazw " +
-			"zaczną działać dopiero po restarcie.",
+			"zaczną działać dopiero po restarcie. Żądanie nie jest zgłaszane, gdy pakiet pokazuje, że ten sam serwer " +
+			"uruchomił się po nim ponownie (EventLog 6005, 6009 lub 6013, Kernel-General 12 albo późniejsze uruchomienie " +
+			"instalatora Exchange, które nie wykryło oczekującego restartu); czas z dziennika bez strefy czasowej liczy się " +
+			"jako późniejszy tylko wtedy, gdy jest późniejszy w każdej strefie.",
 	},
 	Remedy: Text{
 		EN: "Restart {host} before applying the next update or moving cluster resources to it, then check that the " +
@@ -91,10 +96,10 @@ var hotfixRebootMeta = Meta{
 }
 
 // updateRunRule reports each update.exe run that pick selects, citing the
-// line pick names.
+// line pick names (with the time the log gives it).
 type updateRunRule struct {
 	meta Meta
-	pick func(updatelog.Run) (fire bool, line int, text string)
+	pick func(updatelog.Run) (fire bool, line int, text string, at updatelog.Stamp)
 }
 
 func (r *updateRunRule) Meta() *Meta { return &r.meta }
@@ -125,13 +130,13 @@ const maxCitedLines = 4096
 func (c *updateRunChecker) Finish() []Hit {
 	var hits []Hit
 	for _, run := range c.ctx.UpdateRuns() {
-		fire, line, text := c.rule.pick(run)
+		fire, line, text, at := c.rule.pick(run)
 		if !fire {
 			continue
 		}
 		ev, ok := c.lines[line]
 		if !ok {
-			ev = Evidence{Path: c.path, Line: line, Text: text}
+			ev = runLineEvidence(c.path, line, text, at)
 		}
 		if text == "" {
 			text = ev.Text
@@ -149,6 +154,12 @@ func (c *updateRunChecker) Finish() []Hit {
 		})
 	}
 	return hits
+}
+
+// runLineEvidence cites a line of an update.exe run that a checker did not
+// keep as a record: its place, its text and the time the log gives it.
+func runLineEvidence(path string, line int, text string, at updatelog.Stamp) Evidence {
+	return Evidence{Path: path, Line: line, Text: text, Time: at.Time, TimeQ: at.Q}
 }
 
 // rebootRule is hotfix-reboot-required: update.exe runs as updateRunRule
@@ -200,26 +211,69 @@ func (c *msiRebootChecker) Finish() []Hit {
 }
 
 // CheckBundle reports the MsiInstaller events of a host that ask for a
-// restart when no system start of that host follows them in the bundle
-// (EventLog 6005/6009, Kernel-General 12): a restart that was done is no
-// finding. One finding per host and product.
+// restart unless the bundle shows the host started again after them (see
+// restartedAfter). One finding per host and product.
 func (r *rebootRule) CheckBundle(b *Bundle) []Hit {
-	boots := map[string][]time.Time{}
-	for _, f := range factsOf(b, FactBoot) {
-		boots[f.Host] = append(boots[f.Host], f.Time)
-	}
+	starts := restartEvidence(b)
 	var hits []Hit
 	for _, f := range factsOf(b, FactRebootRequest) {
-		restarted := false
-		for _, t := range boots[f.Host] {
-			if !f.Time.IsZero() && t.After(f.Time) {
-				restarted = true
-				break
-			}
+		ev := f.Evidence
+		if ev.Time.IsZero() {
+			ev.Time = f.Time
 		}
-		if !restarted {
+		if !restartedAfter(starts, f.Host, []Evidence{ev}) {
 			hits = append(hits, Hit{Host: f.Host, Evidence: []Evidence{f.Evidence}, Key: f.Values["what"], Count: 1})
 		}
 	}
 	return hits
 }
+
+// KeepHit drops a restart request read from an update.exe or Windows
+// Installer log when the bundle shows its host started again after it: the
+// restart was done, there is nothing left to do.
+func (r *rebootRule) KeepHit(b *Bundle, h Hit) bool {
+	return !restartedAfter(restartEvidence(b), h.Host, h.Evidence)
+}
+
+// restartEvidence returns the facts of a bundle that show a host running
+// after a restart: its system starts (EventLog 6005, 6009, 6013,
+// Kernel-General 12) and Exchange setup runs that found no restart pending.
+func restartEvidence(b *Bundle) []Fact {
+	return append(factsOf(b, FactBoot), factsOf(b, FactNoRebootPending)...)
+}
+
+// restartedAfter reports whether one of starts shows host started again
+// after the request cited by ev (its latest dated line). Times compare
+// only when both have a date; text logs give local time without a zone
+// while event logs give UTC, so when either side has no zone the start
+// must come more than the widest zone offset (14 hours) after the
+// request, as in exchange-service-failed-after-update: never a restart
+// that might, in some zone, have come before.
+func restartedAfter(starts []Fact, host string, ev []Evidence) bool {
+	var req Evidence
+	for _, e := range ev {
+		if dated(e.TimeQ) && !e.Time.IsZero() && (req.Time.IsZero() || e.Time.After(req.Time)) {
+			req = e
+		}
+	}
+	if req.Time.IsZero() || HostName(host) == "" {
+		return false
+	}
+	for _, s := range starts {
+		if HostName(s.Host) != HostName(host) || s.Time.IsZero() || !dated(s.Evidence.TimeQ) {
+			continue
+		}
+		slack := time.Duration(0)
+		if req.TimeQ == parsers.TimeNoZone || s.Evidence.TimeQ == parsers.TimeNoZone {
+			slack = 14 * time.Hour
+		}
+		if s.Time.After(req.Time.Add(slack)) {
+			return true
+		}
+	}
+	return false
+}
+
+// dated reports whether a time of that quality has a date: exact, or local
+// without a zone.
+func dated(q parsers.TimeQuality) bool { return q == parsers.TimeExact || q == parsers.TimeNoZone }

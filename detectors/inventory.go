@@ -20,8 +20,15 @@ const (
 	FactInstall        = "install"         // Values: what, outcome (succeeded, failed, unknown), build
 	FactServiceFailure = "service-failure" // Values: service, event_id
 	FactMention        = "mention"         // Values: kb (a KB number a log names, e.g. 831464)
-	// FactBoot is a system start: EventLog 6005 or 6009, Kernel-General 12.
+	// FactBoot is a system start: EventLog 6005 or 6009, Kernel-General 12,
+	// or EventLog 6013 (the daily uptime report; the fact's Time is the
+	// event's time less the uptime).
 	FactBoot = "boot"
+	// FactNoRebootPending is an Exchange 2007+ setup run that found no
+	// restart pending: "Evaluated [Rule:RebootPending] ... [Value:"False"]".
+	// A restart asked for before it was done (or the pending operations it
+	// would have run are gone).
+	FactNoRebootPending = "no-reboot-pending"
 	// FactRebootRequest is an install asking for a restart: MsiInstaller
 	// 1029 or 1038, or 1033/1036 with status 3010 or 1641. Values: what.
 	FactRebootRequest = "reboot-request"
@@ -50,6 +57,9 @@ type inventory struct {
 	kinds map[string]int  // facts kept per kind
 	// update.exe: the wall-clock start of each run, from its dated lines.
 	upTimes map[string]time.Time
+	// setup and update.exe logs: the last record of each run, by
+	// Fields["run"], for the run's end.
+	runLast map[string]*parsers.Record
 }
 
 var (
@@ -84,7 +94,7 @@ func (c *inventory) add(f Fact) {
 		// The same product installed with the same outcome within the hour
 		// is one install (MsiInstaller logs several events per install).
 		k = f.Kind + "|" + f.Host + "|" + f.Values["what"] + "|" + f.Values["outcome"] + "|" + f.Time.Truncate(time.Hour).String()
-	case FactBoot, FactRebootRequest:
+	case FactBoot, FactRebootRequest, FactNoRebootPending:
 		k = f.Kind + "|" + f.Host + "|" + f.Values["what"] + "|" + f.Time.String()
 	case FactServiceFailure:
 		k = f.Kind + "|" + f.Host + "|" + f.Values["service"] + "|" + f.Values["event_id"] + "|" + f.Time.Truncate(time.Hour).String()
@@ -106,6 +116,20 @@ func (c *inventory) Record(r *parsers.Record) {
 	host := HostName(r.Host)
 	if r.Format == parsers.FormatUpdateLog {
 		c.updateRecord(r)
+	}
+	if r.Format == parsers.FormatSetupLog && !r.Time.IsZero() && strings.Contains(r.Message, "[Rule:RebootPending]") {
+		if m := setupEvalRe.FindStringSubmatch(r.Message); m != nil && strings.EqualFold(m[1], "rule") &&
+			strings.EqualFold(m[2], "RebootPending") && strings.EqualFold(m[3], "False") {
+			c.add(Fact{Kind: FactNoRebootPending, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
+		}
+	}
+	if r.Format == parsers.FormatUpdateLog || r.Format == parsers.FormatSetupLog {
+		if c.runLast == nil {
+			c.runLast = map[string]*parsers.Record{}
+		}
+		if last := c.runLast[r.Fields["run"]]; last == nil || r.Line >= last.Line {
+			c.runLast[r.Fields["run"]] = r
+		}
 	}
 	if r.Format == parsers.FormatExServer {
 		c.serverRecord(r, host)
@@ -174,6 +198,11 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 		}
 	case p == "eventlog" && r.EventID == 6005, p == "microsoft-windows-kernel-general" && r.EventID == 12:
 		c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
+	case p == "eventlog" && r.EventID == 6013 && len(data) >= 5 && !r.Time.IsZero():
+		// "The system uptime is %5 seconds."
+		if up, err := strconv.ParseInt(strings.TrimSpace(data[4]), 10, 64); err == nil && up >= 0 && up < 100*365*24*3600 {
+			c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time.Add(-time.Duration(up) * time.Second), Evidence: EvidenceOf(r)})
+		}
 	case p == "eventlog" && r.EventID == 6009 && len(data) >= 2:
 		c.add(Fact{Kind: FactBoot, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
 		v := map[string]string{"version": strings.TrimSuffix(strings.TrimSpace(data[0]), "."), "build": strings.TrimSpace(data[1])}
@@ -273,7 +302,8 @@ func (c *inventory) Finish() []Hit {
 			}
 			f := Fact{Kind: FactInstall, Host: host, Time: c.upTimes[strconv.Itoa(run.Index)],
 				Values:   map[string]string{"what": firstNonEmpty(run.Package, c.info.Path), "outcome": outcome},
-				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, Text: "update.exe run " + strconv.Itoa(run.Index)}}
+				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, TimeQ: parsers.TimeElapsed, Text: "update.exe run " + strconv.Itoa(run.Index)},
+				End:      c.runEnd(run.Index)}
 			if !f.Time.IsZero() {
 				f.Evidence.Time, f.Evidence.TimeQ = f.Time, parsers.TimeNoZone
 			}
@@ -283,7 +313,8 @@ func (c *inventory) Finish() []Hit {
 		for _, run := range c.info.Context.SetupRuns() {
 			v := map[string]string{"what": firstNonEmpty(run.Product, "Exchange Setup"), "outcome": string(run.Outcome), "build": run.SetupBuild, "mode": run.Mode, "generation": run.Generation}
 			c.add(Fact{Kind: FactInstall, Host: host, Time: run.Start, Values: v,
-				Evidence: Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)}})
+				Evidence: Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)},
+				End:      c.runEnd(run.Index)})
 		}
 		if run, _, ok := c.info.Context.VerdictRun(); ok {
 			b := run.LocalBuild
@@ -302,6 +333,17 @@ func (c *inventory) Finish() []Hit {
 }
 
 func (c *inventory) Facts() []Fact { return c.facts }
+
+// runEnd cites the last record of run idx of a setup or update.exe log,
+// nil if the log has none.
+func (c *inventory) runEnd(idx int) *Evidence {
+	r := c.runLast[strconv.Itoa(idx)]
+	if r == nil {
+		return nil
+	}
+	e := EvidenceOf(r)
+	return &e
+}
 
 func firstNonEmpty(s ...string) string {
 	for _, x := range s {

@@ -67,7 +67,9 @@ type legacySetupRule struct{ meta Meta }
 
 func (r *legacySetupRule) Meta() *Meta { return &r.meta }
 
-// maxLegacyLines bounds the error lines kept per file.
+// maxLegacyLines bounds the error lines kept per run: the latest ones,
+// since the failure point is the run's last error that setup did not
+// ignore.
 const maxLegacyLines = 256
 
 func (r *legacySetupRule) NewChecker(f FileInfo) Checker {
@@ -79,8 +81,7 @@ func (r *legacySetupRule) Keywords(parsers.Format) ([]string, bool) { return nil
 
 type legacySetupChecker struct {
 	info  FileInfo
-	lines map[int][]legacyLine // per run: error records and "Setup failed" lines, in order
-	n     int
+	lines map[int][]legacyLine // per run: its latest error records and "Setup failed" lines, in order
 	facts []Fact
 	prev  *Evidence // the last record seen
 }
@@ -97,7 +98,7 @@ type legacyLine struct {
 const maxLegacyCited = 6
 
 func (c *legacySetupChecker) Record(r *parsers.Record) {
-	if r.Fields["generation"] == setuplog.Gen2007 || c.n >= maxLegacyLines {
+	if r.Fields["generation"] == setuplog.Gen2007 {
 		return
 	}
 	prev := c.prev
@@ -116,8 +117,18 @@ func (c *legacySetupChecker) Record(r *parsers.Record) {
 			c.lines = map[int][]legacyLine{}
 		}
 		run := RunOf(r)
-		c.lines[run] = append(c.lines[run], legacyLine{r.Line, e, prev})
-		c.n++
+		// Only the last two runs can decide the verdict (the last, or the
+		// one before when the last is too short): forget older ones.
+		for k := range c.lines {
+			if k < run-1 {
+				delete(c.lines, k)
+			}
+		}
+		kept := c.lines[run]
+		if len(kept) == maxLegacyLines {
+			kept = append(kept[:0], kept[1:]...)
+		}
+		c.lines[run] = append(kept, legacyLine{r.Line, e, prev})
 	}
 }
 

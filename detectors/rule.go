@@ -123,6 +123,15 @@ type BundleRule interface {
 	CheckBundle(b *Bundle) []Hit
 }
 
+// HitFilter is a file rule whose hits may be undone by what other files of
+// the bundle say (a restart request followed by a restart). Once every file
+// of the bundle is read, KeepHit is asked about each of the rule's hits;
+// the hits it refuses are dropped.
+type HitFilter interface {
+	Rule
+	KeepHit(b *Bundle, h Hit) bool
+}
+
 // Hit is what a rule found, before the engine dresses it as a Finding.
 type Hit struct {
 	Host     string            // the server it concerns ("" = the file's host)

@@ -48,11 +48,25 @@ type setupFacts struct {
 	view  *RecordView
 	path  string
 	facts []Fact
+	// outcomes holds the lines that may decide a run's outcome (the setup
+	// operation's result, "Setup is stopping", [ERROR] lines), by line, so
+	// that a verdict cites its outcome line with the time the log gives.
+	outcomes map[int]Evidence
 }
+
+// maxOutcomeLines bounds the outcome lines a setup log keeps.
+const maxOutcomeLines = 4096
 
 func (c *setupFacts) Record(r *parsers.Record) {
 	if c.owner {
 		c.scan.feed(r, c.view)
+	}
+	line := firstLineOf(r.Message)
+	if len(c.outcomes) < maxOutcomeLines && (hasFoldASCII(line, "setup operation") || hasFoldASCII(line, "setup is stopping") || hasFoldASCII(line, "[error]")) {
+		if c.outcomes == nil {
+			c.outcomes = map[int]Evidence{}
+		}
+		c.outcomes[r.Line] = setupEvidence(r, 0, line)
 	}
 }
 
@@ -85,7 +99,10 @@ func (c *setupFacts) Finish() []Hit {
 			}
 		}
 	}
-	ev := Evidence{Path: c.path, Line: run.OutcomeLine, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)}
+	ev, ok := c.outcomes[run.OutcomeLine]
+	if !ok || run.OutcomeLine == 0 {
+		ev = Evidence{Path: c.path, Line: run.OutcomeLine, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)}
+	}
 	switch {
 	case v.rs.success != nil && v.succeeded():
 		ev = *v.rs.success

@@ -22,7 +22,7 @@ func TimelineOf(facts []detectors.Fact, lang detectors.Lang) []TimelineEvent {
 		if ev.Time.IsZero() && !f.Time.IsZero() {
 			ev.Time = f.Time
 		}
-		out = append(out, TimelineEvent{Host: f.Host, Label: label, Start: ev})
+		out = append(out, TimelineEvent{Host: f.Host, Label: label, Start: ev, End: f.End})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].Start.Time, out[j].Start.Time

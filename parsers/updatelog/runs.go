@@ -3,6 +3,7 @@ package updatelog
 import (
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/extriage/extriage/parsers/textio"
 
@@ -44,6 +45,7 @@ type Run struct {
 	// run has none. ExtendedErrorLine is that line.
 	ExtendedError     string
 	ExtendedErrorLine int
+	ExtendedErrorAt   Stamp
 	// Masked is the code of "Update.exe return code was masked to 0x..."
 	// ("0x643", i.e. 1603 for MSI callers), "" if the run has no such line.
 	Masked string
@@ -57,6 +59,7 @@ type Run struct {
 	Failed           bool
 	FirstFailureLine int
 	FirstFailure     string
+	FirstFailureAt   Stamp
 	// FilesInUse lists the FileInUse lines (at most MaxFilesInUse of them);
 	// FilesInUseCount counts all of them.
 	FilesInUse      []FileInUse
@@ -67,7 +70,22 @@ type Run struct {
 	// line for it is known.
 	RebootRequired bool
 	RebootLine     int
+	RebootAt       Stamp
+
+	// End is the time of the run's last record (at LastLine) as the log
+	// gives it: a run whose log has no dated "(local)" header has elapsed
+	// seconds only, and End.Time is then zero.
+	End Stamp
 }
+
+// Stamp is the time a log line gives, with how far it can be trusted: the
+// record's Time and TimeQ. Time is zero for lines with elapsed seconds only.
+type Stamp struct {
+	Time time.Time
+	Q    parsers.TimeQuality
+}
+
+func stampOf(r *parsers.Record) Stamp { return Stamp{Time: r.Time, Q: r.TimeQ} }
 
 var (
 	packageRe = regexp.MustCompile(`(?i)(\S+) installation did not complete\.`)
@@ -100,15 +118,15 @@ func (t *Tracker) Add(r *parsers.Record) {
 	if run.FirstLine == 0 || (r.Line > 0 && r.Line < run.FirstLine) {
 		run.FirstLine = r.Line
 	}
-	if r.Line > run.LastLine {
-		run.LastLine = r.Line
+	if r.Line >= run.LastLine {
+		run.LastLine, run.End = r.Line, stampOf(r)
 	}
 	if e := r.Fields["elapsed"]; e != "" {
 		run.Elapsed = e
 	}
 	text := firstLine(r.Message)
 	if code := ExtendedError(text); code != "" {
-		run.ExtendedError, run.ExtendedErrorLine = code, r.Line
+		run.ExtendedError, run.ExtendedErrorLine, run.ExtendedErrorAt = code, r.Line, stampOf(r)
 	}
 	if nMaskedTo.In(text) {
 		if m := maskedRe.FindStringSubmatch(text); m != nil {
@@ -122,7 +140,7 @@ func (t *Tracker) Add(r *parsers.Record) {
 		}
 	}
 	if IsFailure(text) && !run.Failed {
-		run.Failed, run.FirstFailureLine, run.FirstFailure = true, r.Line, text
+		run.Failed, run.FirstFailureLine, run.FirstFailure, run.FirstFailureAt = true, r.Line, text, stampOf(r)
 	}
 	if path, ok := FileInUsePath(text); ok {
 		run.FilesInUseCount++
@@ -131,7 +149,7 @@ func (t *Tracker) Add(r *parsers.Record) {
 		}
 	}
 	if !run.RebootRequired && (nRe.In(text) || n3010.In(text)) && rebootRe.MatchString(text) {
-		run.RebootRequired, run.RebootLine = true, r.Line
+		run.RebootRequired, run.RebootLine, run.RebootAt = true, r.Line, stampOf(r)
 	}
 }
 

@@ -503,3 +503,41 @@ func TestHeaderGivesWallClock(t *testing.T) {
 		t.Errorf("second run: %v %q run %s", r.Time, r.TimeQ, r.Fields["run"])
 	}
 }
+
+// TestRunKeepsLineTimes: a run summary keeps the time each line it names
+// has in the log (failure, extended error, restart, last line), so that
+// evidence built from the summary carries it; a run without a dated
+// header keeps elapsed-only stamps.
+func TestRunKeepsLineTimes(t *testing.T) {
+	log := "0.000: ====\r\n0.016: 2006/03/14 23:02:41.250 (local)\r\n5.016: Update.exe returned exit code 3010\r\n" +
+		"12.016: KB1 installation did not complete.\r\n13.016: Update.exe extended error code = 0xf201\r\n" +
+		"14.016: Update.exe return code was masked to 0x643 for MSI custom action compliance.\r\n" +
+		"0.000: ====\r\n1.000: Update.exe extended error code = 0x0\r\n"
+	runs := Summarise(testkit.ParseBytes(Parser{}, "KB1.log", []byte(log)).Recs)
+	if len(runs) != 2 {
+		t.Fatalf("%d runs", len(runs))
+	}
+	at := func(sec int) Stamp {
+		return Stamp{Time: time.Date(2006, 3, 14, 23, 2, 41+sec, 250e6, time.UTC), Q: parsers.TimeNoZone}
+	}
+	r := runs[0]
+	for _, c := range []struct {
+		name      string
+		line      int
+		got       Stamp
+		wantLine  int
+		wantStamp Stamp
+	}{
+		{"restart", r.RebootLine, r.RebootAt, 3, at(5)},
+		{"failure", r.FirstFailureLine, r.FirstFailureAt, 4, at(12)},
+		{"extended error", r.ExtendedErrorLine, r.ExtendedErrorAt, 5, at(13)},
+		{"last line", r.LastLine, r.End, 6, at(14)},
+	} {
+		if c.line != c.wantLine || !c.got.Time.Equal(c.wantStamp.Time) || c.got.Q != c.wantStamp.Q {
+			t.Errorf("%s: line %d at %+v, want line %d at %+v", c.name, c.line, c.got, c.wantLine, c.wantStamp)
+		}
+	}
+	if r := runs[1]; r.LastLine != 8 || !r.End.Time.IsZero() || r.End.Q != parsers.TimeElapsed || r.ExtendedErrorAt.Q != parsers.TimeElapsed {
+		t.Errorf("run without a header: %+v", r)
+	}
+}
