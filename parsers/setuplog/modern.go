@@ -118,9 +118,17 @@ func stampEvidence(line string, m []int) wintime.Evidence {
 	return wintime.OrderEvidence(a, b, line[m[3]])
 }
 
+// fixedStampLines is how many stamps of the fixed 2010+ pattern (with a
+// fraction of a second) lookAhead reads, with no 2007 culture stamp among
+// them, before it takes the file for a log of Exchange 2010 or later,
+// whose stamps tell nothing of the culture, and stops: reading on would
+// only read such a file twice.
+const fixedStampLines = 1000
+
 // lookAhead reads up to maxOrderLines lines for a stamp that tells the
-// day/month order (see stampEvidence), keeping nothing.
-func (p *modernParse) lookAhead(ctx context.Context) {
+// day/month order (see stampEvidence), keeping nothing. It returns how many
+// lines it read.
+func (p *modernParse) lookAhead(ctx context.Context) int {
 	p.dates = wintime.FileOrder{Limit: maxOrderLines, Default: func(sep byte) (wintime.Order, string) {
 		if sep == '-' {
 			return wintime.DayFirst, "as dates written with '-' usually are"
@@ -128,15 +136,29 @@ func (p *modernParse) lookAhead(ctx context.Context) {
 		return wintime.MonthFirst, "as the 2007 setup logs of English Windows write them"
 	}}
 	src := newLineSource(ctx, p.o.in, nil)
+	fixed, culture := 0, false
 	for src.next() {
 		if src.Number() > maxOrderLines {
 			p.dates.Cut = true
-			return
+			return src.Number()
 		}
-		if m := matchModern(src.Text(), p.stamp[:0]); m != nil && p.dates.Learn(stampEvidence(src.Text(), m), src.Number()) {
-			return
+		m := matchModern(src.Text(), p.stamp[:0])
+		if m == nil {
+			continue
+		}
+		if m[14] >= 0 { // a fraction of a second: the fixed 2010+ stamp
+			if fixed++; fixed >= fixedStampLines && !culture {
+				p.dates.Limit, p.dates.Cut = src.Number(), true
+				return src.Number()
+			}
+		} else {
+			culture = true
+		}
+		if p.dates.Learn(stampEvidence(src.Text(), m), src.Number()) {
+			return src.Number()
 		}
 	}
+	return src.Number()
 }
 
 func parseModern(ctx context.Context, o *out) error {

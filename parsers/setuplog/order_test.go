@@ -1,10 +1,14 @@
 package setuplog
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/extriage/extriage/parsers"
 )
 
 // TestDateOrder2007: Exchange 2007 stamps carry the server's short date;
@@ -110,5 +114,54 @@ func TestDateOrderPastLookAhead(t *testing.T) {
 	}
 	if got := res.recs[0].Time.Format("2006-01-02"); got != "2007-03-08" {
 		t.Errorf("first record on %s, want 2007-03-08 (assumed month first)", got)
+	}
+}
+
+// countingReaderAt counts the bytes read through it.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n += int64(n)
+	return n, err
+}
+
+// A log of Exchange 2010 or later (fixed MM/dd/yyyy stamps with a
+// fraction of a second) tells nothing of the culture's date order, so the
+// look-ahead gives up after its first fixedStampLines stamps instead of
+// reading the whole file a second time; a 2007 log is still read ahead.
+func TestLookAheadStopsOnFixedStamps(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[03/13/2021 05:01:29.6390] [0] Starting Microsoft Exchange Server 2013 Setup\n")
+	for i := 0; b.Len() < 1<<20; i++ {
+		fmt.Fprintf(&b, "[03/13/2021 05:%02d:%02d.%04d] [1] step %d of the setup run\n", i/60%60, i%60, i%10000, i)
+	}
+	data := []byte(b.String())
+	c := &countingReaderAt{r: bytes.NewReader(data)}
+	res := parseInput(t, parsers.Input{Path: "ExchangeSetup.log", R: c, Size: int64(len(data))})
+	if res.err != nil || len(res.warns) != 0 {
+		t.Fatalf("err %v, warnings %v", res.err, res.warns)
+	}
+	if got := res.recs[0].Time.Format("2006-01-02"); got != "2021-03-13" {
+		t.Errorf("first record on %s", got)
+	}
+	if c.n > int64(len(data))*5/4 {
+		t.Errorf("read %d bytes of a %d-byte 2013 log: the look-ahead read it twice", c.n, len(data))
+	}
+
+	// The same stamps in 2007 form: no day above 12 anywhere, so the
+	// look-ahead reads to the end before it assumes month first.
+	var b7 strings.Builder
+	for i := 0; b7.Len() < 1<<18; i++ {
+		fmt.Fprintf(&b7, "[3/8/2007 4:%02d:%02d PM] [1] step %d\n", i/60%60, i%60, i)
+	}
+	data = []byte(b7.String())
+	c = &countingReaderAt{r: bytes.NewReader(data)}
+	res = parseInput(t, parsers.Input{Path: "ExchangeSetup.log", R: c, Size: int64(len(data))})
+	if c.n < int64(len(data))*2 || len(res.warns) != 1 {
+		t.Errorf("2007 log: read %d of %d bytes, warnings %v: want it read ahead whole, and one warning", c.n, len(data), res.warns)
 	}
 }
