@@ -81,6 +81,10 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 			return usageError("--level: unknown level %q", s)
 		}
 	}
+	lang, err := f.language()
+	if err != nil {
+		return err
+	}
 	cfg, err := f.scanConfig(stderr)
 	if err != nil {
 		return err
@@ -95,7 +99,7 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 		return err
 	}
 	bw := bufio.NewWriterSize(out, 64<<10)
-	ew, err := report.NewEventWriter(bw, f.format)
+	ew, err := report.NewEventWriter(bw, f.format, lang)
 	if err != nil {
 		closeOut()
 		return usageError("--format: %v", err)
