@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"runtime"
 	"sort"
 	"strings"
@@ -459,11 +460,34 @@ func parseSafely(ctx context.Context, p parsers.Parser, in parsers.Input, sink p
 		}
 	}()
 	if err := p.Parse(ctx, in, sink); err != nil && !errors.Is(err, context.Canceled) {
-		info.Warnings = append(info.Warnings, err.Error())
+		info.Warnings = append(info.Warnings, parseErrorText(err, in.Path, p.Format()))
 		if info.Records == 0 {
 			info.Failed = true
 		}
 	}
+}
+
+// parseErrorText renders the error of a parser that could read nothing as
+// "format: problem", without the path: the warning is shown as "path:
+// text", and parsers (and the read errors they wrap) may name the file
+// themselves, in any of the forms "format: path: problem", "path: problem"
+// or "read path: problem".
+func parseErrorText(err error, path string, f parsers.Format) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		// A read error naming the file (under its path on disk, which
+		// may differ from the shown one): keep only what went wrong.
+		err = errors.New(strings.Replace(err.Error(), pe.Error(), pe.Op+": "+pe.Err.Error(), 1))
+	}
+	s := err.Error()
+	if path != "" {
+		s = strings.ReplaceAll(s, path+": ", "")
+	}
+	prefix := string(f) + ": "
+	if f == parsers.FormatUnknown || strings.HasPrefix(s, prefix) {
+		return s
+	}
+	return prefix + s
 }
 
 // warningText renders a parser warning without the path, which the input
