@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/extriage/extriage/parsers"
 )
@@ -86,5 +87,33 @@ func TestParseErrorText(t *testing.T) {
 		if got := parseErrorText(tc.err, path, tc.format); got != tc.want {
 			t.Errorf("parseErrorText(%q) = %q, want %q", tc.err, got, tc.want)
 		}
+	}
+}
+
+// TestLogModTime: the modification time a parser dates time-of-day logs
+// by is the same instant in the logs' zone whatever zone it was read in; an
+// MS-DOS stamp (a wall clock of unknown zone) keeps its clock, in the logs'
+// zone.
+func TestLogModTime(t *testing.T) {
+	warsaw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		t.Skip("no zone database:", err)
+	}
+	at := time.Date(2006, 3, 14, 23, 30, 30, 0, time.UTC)
+	for _, machine := range []*time.Location{time.UTC, time.FixedZone("UTC-10", -10*3600), time.FixedZone("UTC+14", 14*3600)} {
+		mod := at.In(machine)
+		if got := logModTime(mod, false, nil); got.Location() != time.UTC || got.Day() != 14 || !got.Equal(at) {
+			t.Errorf("machine %s, no --tz: %v, want %v in UTC", machine, got, at)
+		}
+		if got := logModTime(mod, false, warsaw); got.Location() != warsaw || got.Day() != 15 || !got.Equal(at) {
+			t.Errorf("machine %s, --tz Europe/Warsaw: %v, want %v in Warsaw (15 March)", machine, got, at)
+		}
+	}
+	dos := time.Date(2006, 3, 14, 23, 30, 30, 0, time.UTC) // as archive/zip gives an MS-DOS stamp
+	if got := logModTime(dos, true, warsaw); got.Day() != 14 || got.Hour() != 23 || got.Location() != warsaw {
+		t.Errorf("MS-DOS stamp with --tz Europe/Warsaw: %v, want 2006-03-14 23:30:30 in Warsaw", got)
+	}
+	if got := logModTime(time.Time{}, false, warsaw); !got.IsZero() {
+		t.Errorf("zero time became %v", got)
 	}
 }

@@ -76,6 +76,11 @@ type Options struct {
 	Progress Progress
 	// MinSeverity drops findings below it before the verdicts are drawn.
 	MinSeverity detectors.Severity
+	// Zone is the time zone of logs that state none (--tz); nil means
+	// UTC. Logs that give only a time of day take their date from the
+	// file's modification time as seen in this zone, never in the zone of
+	// the machine running the scan.
+	Zone *time.Location
 
 	// noPrefilter turns the parsers' keyword pre-filter off (tests compare
 	// scans with and without it).
@@ -287,7 +292,7 @@ func runAll(ctx context.Context, files []File, opt Options, parse parseFunc, has
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				outs[i] = walkFile(ctx, &files[i], opt.Paths, lim, prog, parse, hash)
+				outs[i] = walkFile(ctx, &files[i], opt.Paths, opt.Zone, lim, prog, parse, hash)
 			}
 		}()
 	}
@@ -303,9 +308,9 @@ func runAll(ctx context.Context, files []File, opt Options, parse parseFunc, has
 }
 
 // walkFile reads one file on disk and all it holds.
-func walkFile(ctx context.Context, f *File, paths *Filter, lim Limits, prog Progress, parse parseFunc, hash bool) []item {
+func walkFile(ctx context.Context, f *File, paths *Filter, zone *time.Location, lim Limits, prog Progress, parse parseFunc, hash bool) []item {
 	var reported atomic.Int64
-	w := &walker{ctx: ctx, lim: lim, filter: paths, f: f, parse: parse, hash: hash}
+	w := &walker{ctx: ctx, lim: lim, filter: paths, zone: zone, f: f, parse: parse, hash: hash}
 	if prog != nil {
 		w.progress = func(n int64) {
 			reported.Add(n)
@@ -572,7 +577,7 @@ func RecordsWith(ctx context.Context, files []File, opt Options, emit func(*pars
 		}
 	}()
 	for i := range files {
-		items := walkFile(ctx, &files[i], opt.Paths, lim, opt.Progress, parse, false)
+		items := walkFile(ctx, &files[i], opt.Paths, opt.Zone, lim, opt.Progress, parse, false)
 		for _, it := range items {
 			infos = append(infos, it.info)
 			if it.info.Unrecognised {

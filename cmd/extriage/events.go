@@ -130,7 +130,7 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 		}
 		return ew.Write(r)
 	}
-	infos, err := scan.RecordsWith(ctx, files, scan.Options{Paths: cfg.Paths, Limits: cfg.Limits, Progress: cfg.Progress}, emit, warn)
+	infos, err := scan.RecordsWith(ctx, files, scan.Options{Paths: cfg.Paths, Limits: cfg.Limits, Progress: cfg.Progress, Zone: cfg.Zone}, emit, warn)
 	if cerr := ew.Close(); err == nil {
 		err = cerr
 	}
