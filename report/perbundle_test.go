@@ -185,3 +185,26 @@ func TestPerBundleCaseReports(t *testing.T) {
 		})
 	}
 }
+
+// TestPerBundleTable: the terminal table of several bundles names each
+// finding's server with its bundle and lists same-named servers of two
+// bundles on rows that say which bundle each belongs to.
+func TestPerBundleTable(t *testing.T) {
+	for _, lang := range []detectors.Lang{detectors.English, detectors.Polish} {
+		out := string(render(t, "table", perBundleReport(lang)))
+		for _, want := range []string{"EX01 (caseA)", "EX01 (caseB)", "EX02 (caseB)"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: findings table lacks the server %q:\n%s", lang, want, out)
+			}
+		}
+		head := map[detectors.Lang]string{detectors.English: "BUNDLE", detectors.Polish: "PAKIET"}[lang]
+		if !regexp.MustCompile(`│\s*` + head + `\s*│`).MatchString(out) {
+			t.Errorf("%s: host table has no %s column:\n%s", lang, head, out)
+		}
+		for _, row := range []string{`EX01\s*│\s*caseA\s*│[^\n]*6\.5\.7638\.1`, `EX01\s*│\s*caseB\s*│[^\n]*6\.5\.7226\.0`} {
+			if !regexp.MustCompile(row).MatchString(out) {
+				t.Errorf("%s: host table lacks a row matching %s:\n%s", lang, row, out)
+			}
+		}
+	}
+}
