@@ -154,8 +154,8 @@ func newHTMLView(r *Report) *htmlView {
 	for _, b := range bundles(r) {
 		v.Bundles = append(v.Bundles, oneLine(b))
 	}
-	v.ShowBundle = len(v.Bundles) > 1
-	if multiBundle(r) {
+	v.ShowBundle = len(v.Bundles) > 1 // multiBundle(r)
+	if v.ShowBundle {
 		v.BundleSummary = t.bundleSummary(r)
 		for _, b := range r.Bundles {
 			hb := htmlBundle{Name: oneLine(b.Name), Findings: b.Findings, Hosts: oneLine(strings.Join(b.Hosts, ", ")),
@@ -212,7 +212,7 @@ func newHTMLView(r *Report) *htmlView {
 		f := &fs[i]
 		hf := htmlFinding{Num: i + 1, ID: fmt.Sprintf("f-%d", i+1), Rule: oneLine(f.Rule),
 			Title: oneLine(f.Title), Severity: t.sevLabel(f.Severity), Class: sevClass(f.Severity),
-			Host: oneLine(f.Host), Bundle: oneLine(f.Bundle), ServerHref: serverHref[findingServer(r, f)], Count: f.Count,
+			Host: oneLine(f.Host), Bundle: oneLine(f.Bundle), ServerHref: serverHref[findingServer(f, v.ShowBundle)], Count: f.Count,
 			Remedy: linkKB(CleanText(f.Remedy))}
 		if hf.Host == "" {
 			hf.Host = t.NoServer
@@ -237,7 +237,7 @@ func newHTMLView(r *Report) *htmlView {
 		g.Findings = append(g.Findings, hf)
 	}
 
-	v.Timeline = buildTimeline(fs, r.Timeline, t, multiBundle(r))
+	v.Timeline = buildTimeline(fs, r.Timeline, t, v.ShowBundle)
 
 	for _, in := range r.Inputs {
 		hi := htmlInput{Path: oneLine(in.Path), Format: oneLine(string(in.Format)), Host: oneLine(in.Host),

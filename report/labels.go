@@ -455,9 +455,10 @@ func servers(r *Report, fs []detectors.Finding) []*server {
 // with --per-bundle of more than one argument).
 func multiBundle(r *Report) bool { return len(bundles(r)) > 1 }
 
-// findingServer is the key of a finding's server among the verdict rows.
-func findingServer(r *Report, f *detectors.Finding) laneKey {
-	if multiBundle(r) {
+// findingServer is the key of a finding's server among the verdict rows;
+// multi is multiBundle of the report.
+func findingServer(f *detectors.Finding, multi bool) laneKey {
+	if multi {
 		return laneKey{f.Bundle, f.Host}
 	}
 	return laneKey{"", f.Host}
@@ -466,8 +467,9 @@ func findingServer(r *Report, f *detectors.Finding) laneKey {
 // summary is the one-sentence count of the report.
 func (t *labels) summary(r *Report) string {
 	hosts := map[laneKey]bool{}
+	multi := multiBundle(r)
 	for i := range r.Findings {
-		hosts[findingServer(r, &r.Findings[i])] = true
+		hosts[findingServer(&r.Findings[i], multi)] = true
 	}
 	read := 0
 	for _, in := range r.Inputs {
