@@ -104,6 +104,20 @@ func TestPerBundleCaseReports(t *testing.T) {
 			if want := map[string]int{"EX01@caseA": 1, "EX01@caseB": 2, "EX02@caseB": 1}; fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("verdict cards (server@bundle: findings) = %v, want %v", got, want)
 			}
+			// Each finding links to the card of its own server and bundle.
+			cardBundle := map[string]string{}
+			for _, m := range regexp.MustCompile(`<div class="card [^"]*" id="(s-\d+)">\n<div class="card-head"><strong class="srv">([^<]*)</strong>[^\n]*\n<p class="card-bundle">[^<]*: ([^<]*)</p>`).FindAllStringSubmatch(out, -1) {
+				cardBundle[m[1]] = m[2] + "@" + m[3]
+			}
+			links := regexp.MustCompile(`<dd><a href="#(s-\d+)">([^<]*)</a></dd>\n<dt>[^<]*</dt><dd>([^<]*)</dd>`).FindAllStringSubmatch(out, -1)
+			if len(links) != len(r.Findings) {
+				t.Errorf("%d findings link to their server and name their bundle, want %d", len(links), len(r.Findings))
+			}
+			for _, m := range links {
+				if got, want := cardBundle[m[1]], m[2]+"@"+m[3]; got != want {
+					t.Errorf("a finding of %s links to the card of %q", want, got)
+				}
+			}
 			// The server table: a row per server of each bundle, with its own build.
 			for _, want := range []string{`EX01</a></td><td>caseA</td><td>Exchange Server 2003</td><td>6.5.7638.1</td>`,
 				`EX01</a></td><td>caseB</td><td>Exchange Server 2003</td><td>6.5.7226.0</td>`} {
