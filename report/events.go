@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/parsers"
 )
 
@@ -56,8 +57,10 @@ type EventWriter interface {
 	Close() error
 }
 
-// NewEventWriter returns a writer for format jsonl, csv or table.
-func NewEventWriter(w io.Writer, format string) (EventWriter, error) {
+// NewEventWriter returns a writer for format jsonl, csv or table. The
+// table marks, in lang's words, the times of logs that gave no zone or no
+// date, as the scan's table does; jsonl and csv say so in time_quality.
+func NewEventWriter(w io.Writer, format string, lang detectors.Lang) (EventWriter, error) {
 	switch strings.ToLower(format) {
 	case "jsonl", "json":
 		return &jsonlEvents{enc: json.NewEncoder(w)}, nil
@@ -65,7 +68,11 @@ func NewEventWriter(w io.Writer, format string) (EventWriter, error) {
 		cw := csv.NewWriter(w)
 		return &csvEvents{w: cw}, cw.Write(eventColumns)
 	case "table", "text":
-		return &textEvents{w: w}, nil
+		tr, ok := translations[lang]
+		if !ok {
+			tr = translations[detectors.English]
+		}
+		return &textEvents{w: w, tr: tr}, nil
 	}
 	return nil, fmt.Errorf("unknown events format %q (want jsonl, csv or table)", format)
 }
@@ -101,12 +108,15 @@ func (c *csvEvents) Write(r *parsers.Record) error {
 
 func (c *csvEvents) Close() error { c.w.Flush(); return c.w.Error() }
 
-type textEvents struct{ w io.Writer }
+type textEvents struct {
+	w  io.Writer
+	tr tableText
+}
 
 func (t *textEvents) Write(r *parsers.Record) error {
 	ts := "-"
 	if !r.Time.IsZero() {
-		ts = r.Time.UTC().Format("2006-01-02 15:04:05")
+		ts = strings.TrimPrefix(evidenceTime(detectors.Evidence{Time: r.Time, TimeQ: r.TimeQ}, t.tr), " ")
 	}
 	_, err := fmt.Fprintf(t.w, "%s  %s  %s  %s\n", TerminalSafe(r.Location(), false), ts,
 		TerminalSafe(r.Host, false), Shorten(TerminalSafe(eventText(r), false), 200))

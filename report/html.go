@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 
 	"github.com/extriage/extriage/detectors"
 )
@@ -53,15 +54,36 @@ type htmlView struct {
 	Version    string
 	Summary    string
 	ShowBundle bool
-	Servers    []htmlServer
-	Groups     []htmlGroup
-	Timeline   *timeline
-	Inputs     []htmlInput
-	Warnings   []string
+	// PerBundle holds a verdict per bundle and BundleSummary counts them,
+	// Across the rules that fired across them, when the report holds
+	// several bundles.
+	PerBundle     []htmlBundle
+	BundleSummary string
+	Across        []htmlRule
+	Servers       []htmlServer
+	Groups        []htmlGroup
+	Timeline      *timeline
+	Inputs        []htmlInput
+	Warnings      []string
+}
+
+// htmlBundle is one row of the verdicts per bundle.
+type htmlBundle struct {
+	Name, Verdict, Class, Hosts string
+	Findings                    int
+	Counts                      []htmlCount
+	Read, Warnings              string
+}
+
+// htmlRule is one row of the rules fired across bundles.
+type htmlRule struct {
+	Rule, Severity, Class, Bundles, Title string
+	Findings                              int
 }
 
 type htmlServer struct {
 	Name, Anchor, Verdict, Class         string
+	Bundle                               string // set when the report holds several bundles
 	Bundles                              string
 	Product, Build, Level, Role, Cluster string
 	OS                                   string
@@ -132,16 +154,35 @@ func newHTMLView(r *Report) *htmlView {
 	for _, b := range bundles(r) {
 		v.Bundles = append(v.Bundles, oneLine(b))
 	}
-	v.ShowBundle = len(v.Bundles) > 1
+	v.ShowBundle = len(v.Bundles) > 1 // multiBundle(r)
+	if v.ShowBundle {
+		v.BundleSummary = t.bundleSummary(r)
+		for _, b := range r.Bundles {
+			hb := htmlBundle{Name: oneLine(b.Name), Findings: b.Findings, Hosts: oneLine(strings.Join(b.Hosts, ", ")),
+				Read: fmt.Sprintf(t.OfTotal, b.Read, b.Inputs), Warnings: fmt.Sprint(b.Warnings)}
+			hb.Verdict, hb.Class = t.bundleVerdict(b.Verdict)
+			for sev := detectors.Critical; sev >= detectors.Info; sev-- {
+				if n := b.BySeverity[sev.String()]; n > 0 {
+					hb.Counts = append(hb.Counts, htmlCount{N: n, Label: t.sevLabel(sev), Class: sevClass(sev)})
+				}
+			}
+			v.PerBundle = append(v.PerBundle, hb)
+		}
+		for _, rs := range r.Summary.Rules {
+			v.Across = append(v.Across, htmlRule{Rule: oneLine(rs.Rule), Severity: t.sevLabel(rs.Severity),
+				Class: sevClass(rs.Severity), Bundles: fmt.Sprintf(t.OfTotal, rs.Bundles, r.Summary.Bundles),
+				Title: oneLine(rs.Title), Findings: rs.Findings})
+		}
+	}
 
 	srvs := servers(r, fs)
-	serverHref := map[string]string{}
+	serverHref := map[laneKey]string{}
 	for i, s := range srvs {
 		name := oneLine(s.Name)
 		if s.Name == "" {
 			name = t.NoServer
 		}
-		hs := htmlServer{Name: name, Anchor: fmt.Sprintf("s-%d", i+1), Verdict: t.Verdict[s.Worst],
+		hs := htmlServer{Name: name, Bundle: oneLine(s.Bundle), Anchor: fmt.Sprintf("s-%d", i+1), Verdict: t.Verdict[s.Worst],
 			Class: verdictClasses[s.Worst], Product: oneLine(s.Host.Product), Build: oneLine(s.Host.Build),
 			Level: oneLine(s.Host.Level), Role: oneLine(s.Host.Role), Cluster: oneLine(s.Host.Cluster), OS: oneLine(s.Host.OS)}
 		if s.Host.Cluster == "node" {
@@ -163,7 +204,7 @@ func newHTMLView(r *Report) *htmlView {
 			hs.Findings = append(hs.Findings, htmlRef{Num: fi + 1, Href: fmt.Sprintf("#f-%d", fi+1),
 				Title: oneLine(f.Title), Class: sevClass(f.Severity)})
 		}
-		serverHref[s.Name] = "#" + hs.Anchor
+		serverHref[laneKey{s.Bundle, s.Name}] = "#" + hs.Anchor
 		v.Servers = append(v.Servers, hs)
 	}
 
@@ -171,7 +212,7 @@ func newHTMLView(r *Report) *htmlView {
 		f := &fs[i]
 		hf := htmlFinding{Num: i + 1, ID: fmt.Sprintf("f-%d", i+1), Rule: oneLine(f.Rule),
 			Title: oneLine(f.Title), Severity: t.sevLabel(f.Severity), Class: sevClass(f.Severity),
-			Host: oneLine(f.Host), Bundle: oneLine(f.Bundle), ServerHref: serverHref[f.Host], Count: f.Count,
+			Host: oneLine(f.Host), Bundle: oneLine(f.Bundle), ServerHref: serverHref[findingServer(f, v.ShowBundle)], Count: f.Count,
 			Remedy: linkKB(CleanText(f.Remedy))}
 		if hf.Host == "" {
 			hf.Host = t.NoServer
@@ -196,7 +237,7 @@ func newHTMLView(r *Report) *htmlView {
 		g.Findings = append(g.Findings, hf)
 	}
 
-	v.Timeline = buildTimeline(fs, r.Timeline, t)
+	v.Timeline = buildTimeline(fs, r.Timeline, t, v.ShowBundle)
 
 	for _, in := range r.Inputs {
 		hi := htmlInput{Path: oneLine(in.Path), Format: oneLine(string(in.Format)), Host: oneLine(in.Host),

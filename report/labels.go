@@ -12,6 +12,7 @@ import (
 
 	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/scan"
 )
 
 // labels are the words of the case reports (HTML, Markdown, CSV, SARIF) in
@@ -32,6 +33,16 @@ type labels struct {
 	// long), BreakNote explains the breaks, and Day, Hour, Minute are the
 	// units of such durations.
 	BreakTitle, BreakNote, Day, Hour, Minute string
+	// BundleVerdicts heads the verdict of each bundle (a report of several
+	// bundles, from --per-bundle), Across the rules that fired across
+	// them. BundleSummary is the line under it: %[1]d bundles (noun %[2]s,
+	// from BundleN), then %[3]s, the verdicts with their counts ("Failed:
+	// 2, No known failure: 1"), a form that needs no plural in Polish.
+	BundleVerdicts, Across, AcrossNote, BundleSummary string
+	BundleN                                           [2]string
+	Unreadable, LogsRead, Severity, Bundles, Title2   string
+	OfTotal                                           string // "%d of %d" bundles
+	NoRulesFired                                      string
 	// Summary is the line under the title: %[1]d findings (noun %[2]s) on
 	// %[3]d servers (%[4]s); %[5]d of %[6]d input files (%[7]s) read. The
 	// nouns come from FindingN, ServerN and FileN, each [one, other], and
@@ -109,6 +120,18 @@ var labelSets = map[detectors.Lang]*labels{
 		Day:                "d",
 		Hour:               "h",
 		Minute:             "min",
+		BundleVerdicts:     "Verdict per bundle",
+		Across:             "Across the bundles",
+		AcrossNote:         "Which rules fired on how many bundles, the most widespread first.",
+		BundleSummary:      "%[1]d %[2]s: %[3]s.",
+		BundleN:            [2]string{"bundle", "bundles"},
+		Unreadable:         "No log could be read",
+		LogsRead:           "Logs read",
+		Severity:           "Severity",
+		Bundles:            "Bundles",
+		Title2:             "Title",
+		OfTotal:            "%d of %d",
+		NoRulesFired:       "No rule fired on any bundle.",
 		Sev:                [4]string{"Info", "Warning", "Error", "Critical"},
 		Verdict:            [5]string{"No known failure", "Information only", "Warnings", "Failed", "Failed (critical)"},
 		TimeQ: map[parsers.TimeQuality]string{
@@ -184,6 +207,18 @@ var labelSets = map[detectors.Lang]*labels{
 		Day:                "d",
 		Hour:               "godz.",
 		Minute:             "min",
+		BundleVerdicts:     "Ocena każdego pakietu",
+		Across:             "Podsumowanie wszystkich pakietów",
+		AcrossNote:         "Które reguły zadziałały w ilu pakietach, od najczęstszych.",
+		BundleSummary:      "Pakiety: %[1]d; %[3]s.",
+		BundleN:            [2]string{"pakiet", "pakiety"},
+		Unreadable:         "Nie odczytano żadnego dziennika",
+		LogsRead:           "Odczytane dzienniki",
+		Severity:           "Waga",
+		Bundles:            "Pakiety",
+		Title2:             "Tytuł",
+		OfTotal:            "%d z %d",
+		NoRulesFired:       "Żadna reguła nie zadziałała w żadnym pakiecie.",
 		Sev:                [4]string{"Informacja", "Ostrzeżenie", "Błąd", "Krytyczny"},
 		Verdict:            [5]string{"Brak znanych błędów", "Tylko informacje", "Ostrzeżenia", "Niepowodzenie", "Niepowodzenie (krytyczne)"},
 		TimeQ: map[parsers.TimeQuality]string{
@@ -335,6 +370,7 @@ func orderedFindings(r *Report) []detectors.Finding {
 // server is one row of the verdict table: a host and what was found on it.
 type server struct {
 	Name     string // "" for findings that name no server
+	Bundle   string // the server's bundle when the report holds several
 	Bundles  []string
 	Host     detectors.Host
 	Counts   [4]int
@@ -343,19 +379,30 @@ type server struct {
 }
 
 // servers builds the verdict rows: every host of the report plus any host
-// a finding names, sorted by name, the nameless last.
+// a finding names, sorted by name, the nameless last. When the report holds
+// several bundles a row is a server of one bundle (sorted by bundle first):
+// two cases may each have a server of the same name, and their verdicts
+// must not be merged.
 func servers(r *Report, fs []detectors.Finding) []*server {
-	byName := map[string]*server{}
-	get := func(name string) *server {
-		s := byName[name]
+	multi := multiBundle(r)
+	byName := map[laneKey]*server{}
+	key := func(bundle, name string) laneKey {
+		if !multi {
+			bundle = ""
+		}
+		return laneKey{bundle, name}
+	}
+	get := func(bundle, name string) *server {
+		k := key(bundle, name)
+		s := byName[k]
 		if s == nil {
-			s = &server{Name: name, Host: detectors.Host{Name: name}}
-			byName[name] = s
+			s = &server{Name: name, Bundle: k.bundle, Host: detectors.Host{Name: name, Bundle: k.bundle}}
+			byName[k] = s
 		}
 		return s
 	}
 	for _, h := range r.Hosts {
-		get(h.Name).Host = h
+		get(h.Bundle, h.Name).Host = h
 	}
 	addBundle := func(s *server, b string) {
 		if b == "" {
@@ -370,13 +417,13 @@ func servers(r *Report, fs []detectors.Finding) []*server {
 	}
 	for _, in := range r.Inputs {
 		if in.Host != "" {
-			if s, ok := byName[in.Host]; ok {
+			if s, ok := byName[key(in.Bundle, in.Host)]; ok {
 				addBundle(s, in.Bundle)
 			}
 		}
 	}
 	for i, f := range fs {
-		s := get(f.Host)
+		s := get(f.Bundle, f.Host)
 		addBundle(s, f.Bundle)
 		if f.Severity >= detectors.Info && f.Severity <= detectors.Critical {
 			s.Counts[f.Severity]++
@@ -393,6 +440,9 @@ func servers(r *Report, fs []detectors.Finding) []*server {
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
+		if a.Bundle != b.Bundle {
+			return a.Bundle < b.Bundle
+		}
 		if (a.Name == "") != (b.Name == "") {
 			return b.Name == ""
 		}
@@ -401,11 +451,25 @@ func servers(r *Report, fs []detectors.Finding) []*server {
 	return out
 }
 
+// multiBundle reports whether the report holds several bundles (a scan
+// with --per-bundle of more than one argument).
+func multiBundle(r *Report) bool { return len(bundles(r)) > 1 }
+
+// findingServer is the key of a finding's server among the verdict rows;
+// multi is multiBundle of the report.
+func findingServer(f *detectors.Finding, multi bool) laneKey {
+	if multi {
+		return laneKey{f.Bundle, f.Host}
+	}
+	return laneKey{"", f.Host}
+}
+
 // summary is the one-sentence count of the report.
 func (t *labels) summary(r *Report) string {
-	hosts := map[string]bool{}
-	for _, f := range r.Findings {
-		hosts[f.Host] = true
+	hosts := map[laneKey]bool{}
+	multi := multiBundle(r)
+	for i := range r.Findings {
+		hosts[findingServer(&r.Findings[i], multi)] = true
 	}
 	read := 0
 	for _, in := range r.Inputs {
@@ -416,6 +480,39 @@ func (t *labels) summary(r *Report) string {
 	n := len(r.Findings)
 	return fmt.Sprintf(t.Summary, n, plural(n, t.FindingN), len(hosts), plural(len(hosts), t.ServerN),
 		read, len(r.Inputs), plural(len(r.Inputs), t.FileN))
+}
+
+// bundleVerdict names a bundle's verdict ("error", "clean", "unreadable"
+// ...) in the report's words, with the class that colours it.
+func (t *labels) bundleVerdict(v string) (string, string) {
+	switch v {
+	case scan.VerdictUnreadable:
+		return t.Unreadable, "unread"
+	case scan.VerdictClean:
+		return t.Verdict[0], verdictClasses[0]
+	}
+	for s := detectors.Info; s <= detectors.Critical; s++ {
+		if v == s.String() {
+			return t.Verdict[s+1], verdictClasses[s+1]
+		}
+	}
+	return v, ""
+}
+
+// verdictOrder is the order bundle verdicts are counted in, worst first.
+var verdictOrder = []string{"critical", "error", "warning", "info", scan.VerdictClean, scan.VerdictUnreadable}
+
+// bundleSummary is the line that counts the bundles by verdict.
+func (t *labels) bundleSummary(r *Report) string {
+	var parts []string
+	for _, v := range verdictOrder {
+		if n := r.Summary.Verdicts[v]; n > 0 {
+			label, _ := t.bundleVerdict(v)
+			parts = append(parts, fmt.Sprintf("%s: %d", label, n))
+		}
+	}
+	n := len(r.Bundles)
+	return fmt.Sprintf(t.BundleSummary, n, plural(n, t.BundleN), strings.Join(parts, ", "))
 }
 
 // more says how many matching records a finding does not show.

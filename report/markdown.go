@@ -41,23 +41,61 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 	p("%s %s\n\n", mdText(t.Version), mdText(r.Version))
 	p("%s\n\n", mdText(t.summary(r)))
 
+	multi := multiBundle(r)
+	if multi {
+		p("## %s\n\n", mdText(t.BundleVerdicts))
+		p("%s\n\n", mdText(t.bundleSummary(r)))
+		mdRow(b, t.Bundle, t.VerdictHead, t.Sev[3], t.Sev[2], t.Sev[1], t.Sev[0], t.Servers, t.LogsRead, t.Warnings)
+		mdAlign(b, "---", "---", "--:", "--:", "--:", "--:", "---", "--:", "--:")
+		for _, bv := range r.Bundles {
+			verdict, _ := t.bundleVerdict(bv.Verdict)
+			c := bv.BySeverity
+			mdRawRow(b, mdCell(bv.Name), "**"+mdCell(verdict)+"**",
+				fmt.Sprint(c["critical"]), fmt.Sprint(c["error"]), fmt.Sprint(c["warning"]), fmt.Sprint(c["info"]),
+				mdCell(dash(strings.Join(bv.Hosts, ", "))), mdCell(fmt.Sprintf(t.OfTotal, bv.Read, bv.Inputs)), fmt.Sprint(bv.Warnings))
+		}
+		b.WriteString("\n")
+		p("### %s\n\n", mdText(t.Across))
+		if len(r.Summary.Rules) == 0 {
+			p("%s\n\n", mdText(t.NoRulesFired))
+		} else {
+			p("%s\n\n", mdText(t.AcrossNote))
+			mdRow(b, t.Rule, t.Severity, t.Bundles, t.Findings, t.Title2)
+			mdAlign(b, "---", "---", "--:", "--:", "---")
+			for _, rs := range r.Summary.Rules {
+				mdRawRow(b, mdCode(rs.Rule), mdCell(t.sevLabel(rs.Severity)), mdCell(fmt.Sprintf(t.OfTotal, rs.Bundles, r.Summary.Bundles)),
+					fmt.Sprint(rs.Findings), mdCell(rs.Title))
+			}
+			b.WriteString("\n")
+		}
+	}
+
 	srvs := servers(r, fs)
 	p("## %s\n\n", mdText(t.Verdicts))
 	if len(srvs) == 0 {
 		p("%s\n\n", mdText(t.NoFindings))
 	} else {
-		mdRow(b, t.Server, t.VerdictHead, t.Sev[3], t.Sev[2], t.Sev[1], t.Sev[0], t.Findings)
-		mdAlign(b, "---", "---", "--:", "--:", "--:", "--:", "---")
+		head := []string{t.Server, t.VerdictHead, t.Sev[3], t.Sev[2], t.Sev[1], t.Sev[0], t.Findings}
+		align := []string{"---", "---", "--:", "--:", "--:", "--:", "---"}
+		if multi {
+			head = append([]string{t.Server, t.Bundle}, head[1:]...)
+			align = append([]string{"---"}, align...)
+		}
+		mdRow(b, head...)
+		mdAlign(b, align...)
 		for _, s := range srvs {
 			refs := make([]string, 0, len(s.Findings))
 			for _, fi := range s.Findings {
 				refs = append(refs, fmt.Sprintf("F%d", fi+1))
 			}
-			b.WriteString("| " + strings.Join([]string{
-				mdCell(serverName(s.Name, t)), "**" + mdCell(t.Verdict[s.Worst]) + "**",
+			cells := []string{mdCell(serverName(s.Name, t))}
+			if multi {
+				cells = append(cells, mdCell(dash(s.Bundle)))
+			}
+			cells = append(cells, "**"+mdCell(t.Verdict[s.Worst])+"**",
 				fmt.Sprint(s.Counts[3]), fmt.Sprint(s.Counts[2]), fmt.Sprint(s.Counts[1]), fmt.Sprint(s.Counts[0]),
-				strings.Join(refs, ", "),
-			}, " | ") + " |\n")
+				strings.Join(refs, ", "))
+			mdRawRow(b, cells...)
 		}
 		b.WriteString("\n")
 
@@ -109,7 +147,7 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 		}
 	}
 
-	tl := buildTimeline(fs, r.Timeline, t)
+	tl := buildTimeline(fs, r.Timeline, t, multi)
 	if len(tl.Placed)+len(tl.ClockList) > 0 {
 		p("## %s\n\n", mdText(t.Timeline))
 	}
@@ -126,7 +164,7 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 		mdRow(b, t.Time, t.Server, "#", t.Findings, t.Location)
 		mdAlign(b, "---", "---", "--:", "---", "---")
 		for _, e := range part.entries {
-			mdRawRow(b, mdCell(dash(e.When)), mdCell(serverName(e.Server, t)), entryRef(e), mdCell(e.Title), mdCode(e.Location))
+			mdRawRow(b, mdCell(dash(e.When)), mdCell(e.ServerText(t)), entryRef(e), mdCell(e.Title), mdCode(e.Location))
 		}
 		b.WriteString("\n")
 	}

@@ -52,6 +52,14 @@ func New(version string, lang detectors.Lang, r *scan.Result) *Report {
 	if rep.Bundles == nil {
 		rep.Bundles = []scan.BundleVerdict{}
 	}
+	// An event belongs to the bundle of the log that says it.
+	bundleOf := map[string]string{}
+	for _, in := range r.Inputs {
+		bundleOf[in.Path] = in.Bundle
+	}
+	for i := range rep.Timeline {
+		rep.Timeline[i].Bundle = bundleOf[rep.Timeline[i].Start.Path]
+	}
 	if rep.Inputs == nil {
 		rep.Inputs = []scan.InputInfo{}
 	}

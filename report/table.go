@@ -28,6 +28,7 @@ const evidencePerRow = 3
 // evidence, remedy), then a summary line and the warnings.
 func (tableWriter) Write(w io.Writer, r *Report) error {
 	tr := translations[r.Lang]
+	multi := multiBundle(r)
 	if len(r.Findings) > 0 {
 		fs := append([]detectors.Finding(nil), r.Findings...)
 		// Per server: host first, then the most severe.
@@ -53,6 +54,10 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 			if host == "" {
 				host = "-"
 			}
+			if multi && f.Bundle != "" {
+				// Two bundles may each have a server of this name.
+				host += " (" + f.Bundle + ")"
+			}
 			if err := t.Append([]string{
 				TerminalSafe(f.Rule+"\n"+f.Title, true),
 				f.Severity.String(),
@@ -67,7 +72,7 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 			return err
 		}
 	}
-	if err := hostTable(w, r.Hosts, tr); err != nil {
+	if err := hostTable(w, r.Hosts, tr, multi); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, summaryLine(r, tr))
@@ -96,8 +101,10 @@ func kbSuffix(remedy string, kb []string) string {
 }
 
 // hostTable prints the servers of the report with what the evidence says
-// of each, leaving out the columns nothing fills.
-func hostTable(w io.Writer, hosts []detectors.Host, tr tableText) error {
+// of each, leaving out the columns nothing fills; with multi (several
+// bundles) each server's bundle too, so that same-named servers of two
+// bundles can be told apart.
+func hostTable(w io.Writer, hosts []detectors.Host, tr tableText, multi bool) error {
 	if len(hosts) == 0 {
 		return nil
 	}
@@ -106,6 +113,12 @@ func hostTable(w io.Writer, hosts []detectors.Host, tr tableText) error {
 		get  func(h detectors.Host) string
 	}{
 		{tr.host, func(h detectors.Host) string { return h.Name }},
+		{tr.bundle, func(h detectors.Host) string {
+			if multi {
+				return h.Bundle
+			}
+			return ""
+		}},
 		{tr.product, func(h detectors.Host) string { return h.Product }},
 		{tr.build, func(h detectors.Host) string { return h.Build }},
 		{tr.level, func(h detectors.Host) string { return h.Level }},
@@ -194,21 +207,22 @@ func summaryLine(r *Report, tr tableText) string {
 
 type tableText struct {
 	rule, severity, host, evidence, remedy, warnings, more string
+	bundle                                                 string
 	noDate, noZone                                         string
 	product, build, level, role, cluster, os               string
 }
 
 var translations = map[detectors.Lang]tableText{
 	detectors.English: {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
-		"(+%d more)",
+		"(+%d more)", "BUNDLE",
 		"(time of day only)", "(local time)",
 		"PRODUCT", "BUILD", "SP/CU", "ROLE", "CLUSTER", "OS"},
 	detectors.Polish: {"REGUŁA", "WAGA", "SERWER", "DOWODY", "ZALECENIE", "Ostrzeżenia",
-		"(i %d więcej)",
+		"(i %d więcej)", "PAKIET",
 		"(tylko godzina)", "(czas lokalny)",
 		"PRODUKT", "KOMPILACJA", "SP/CU", "ROLA", "KLASTER", "SYSTEM"},
 	"": {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
-		"(+%d more)",
+		"(+%d more)", "BUNDLE",
 		"(time of day only)", "(local time)",
 		"PRODUCT", "BUILD", "SP/CU", "ROLE", "CLUSTER", "OS"},
 }

@@ -21,10 +21,13 @@ import (
 // same rules as evidence (an event without a date is never put on the
 // dated axis).
 type TimelineEvent struct {
-	Host  string              `json:"host"`
-	Label string              `json:"label"`         // what happened, in the report's language
-	Start detectors.Evidence  `json:"start"`         // the record that says it began (or happened)
-	End   *detectors.Evidence `json:"end,omitempty"` // the record that says a run ended
+	Host string `json:"host"`
+	// Bundle is the bundle of the log that says it (with --per-bundle,
+	// servers of the same name in two bundles are two lanes).
+	Bundle string              `json:"bundle,omitempty"`
+	Label  string              `json:"label"`         // what happened, in the report's language
+	Start  detectors.Evidence  `json:"start"`         // the record that says it began (or happened)
+	End    *detectors.Evidence `json:"end,omitempty"` // the record that says a run ended
 }
 
 // The timeline is drawn in a fixed coordinate space; the browser scales it.
@@ -85,7 +88,10 @@ type tlTick struct {
 
 type tlLane struct {
 	TextY, BandY, BandH, Name, Full string
-	Odd                             bool
+	// Bundle names the lane's bundle, under the server's name, when the
+	// report holds several bundles (BundleY is where).
+	Bundle, BundleY string
+	Odd             bool
 }
 
 type tlSpan struct {
@@ -112,6 +118,7 @@ type tlEntry struct {
 	Num      int
 	Href     string
 	Server   string
+	Bundle   string // set when the report holds several bundles
 	Title    string
 	Location string
 	When     string
@@ -120,6 +127,21 @@ type tlEntry struct {
 	t, end   time.Time
 	file     string
 	order    int
+}
+
+// laneKey names a lane of the timeline: a server of a bundle.
+type laneKey struct{ bundle, server string }
+
+func (e *tlEntry) lane() laneKey { return laneKey{e.Bundle, e.Server} }
+
+// ServerText names the entry's server in the lists, with its bundle when
+// the report holds several.
+func (e tlEntry) ServerText(t *labels) string {
+	s := serverName(e.Server, t)
+	if e.Bundle != "" {
+		s += " (" + e.Bundle + ")"
+	}
+	return s
 }
 
 func fnum(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
@@ -147,8 +169,10 @@ func onClockDay(t time.Time) time.Time {
 // report's events. What has a date and time goes on the dated axis, one
 // lane per server. What has only a time of day (old setup logs) is drawn
 // apart, by clock time, because placing it on the dated axis would invent
-// a date. What has only elapsed seconds or no time is listed.
-func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels) *timeline {
+// a date. What has only elapsed seconds or no time is listed. With multi
+// (the report holds several bundles) a lane is a server of one bundle:
+// servers of the same name in two bundles are kept apart.
+func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels, multi bool) *timeline {
 	tl := &timeline{}
 	var dated, clock []tlEntry
 	order := 0
@@ -174,16 +198,22 @@ func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels) *t
 			tl.Unplaced = append(tl.Unplaced, en)
 		}
 	}
+	bundleOf := func(b string) string {
+		if !multi {
+			return ""
+		}
+		return oneLine(b)
+	}
 	for i := range fs {
 		f := &fs[i]
 		for _, e := range f.Evidence {
-			add(tlEntry{Num: i + 1, Href: fmt.Sprintf("#f-%d", i+1), Server: oneLine(f.Host),
+			add(tlEntry{Num: i + 1, Href: fmt.Sprintf("#f-%d", i+1), Server: oneLine(f.Host), Bundle: bundleOf(f.Bundle),
 				Title: oneLine(f.Title), Location: oneLine(e.Location()), When: t.timeText(e),
 				Class: sevClass(f.Severity)}, e)
 		}
 	}
 	for _, ev := range events {
-		en := tlEntry{Server: oneLine(ev.Host), Title: oneLine(ev.Label), Location: oneLine(ev.Start.Location()),
+		en := tlEntry{Server: oneLine(ev.Host), Bundle: bundleOf(ev.Bundle), Title: oneLine(ev.Label), Location: oneLine(ev.Start.Location()),
 			When: t.timeText(ev.Start), Class: "event"}
 		// A run's end counts when it is timed the same way as its start.
 		if e := ev.End; e != nil && !e.Time.IsZero() && e.TimeQ == ev.Start.TimeQ &&
@@ -201,6 +231,9 @@ func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels) *t
 			if !a.t.Equal(b.t) {
 				return a.t.Before(b.t)
 			}
+			if a.Bundle != b.Bundle {
+				return a.Bundle < b.Bundle
+			}
 			if a.Server != b.Server {
 				return a.Server < b.Server
 			}
@@ -211,6 +244,9 @@ func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels) *t
 	sortEntries(clock)
 	sort.SliceStable(tl.Unplaced, func(i, j int) bool {
 		a, b := tl.Unplaced[i], tl.Unplaced[j]
+		if a.Bundle != b.Bundle {
+			return a.Bundle < b.Bundle
+		}
 		if a.Server != b.Server {
 			return a.Server < b.Server
 		}
@@ -234,32 +270,43 @@ func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels) *t
 func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 	d := &tlDrawing{ID: id, Width: tlWidth, AxisX0: fnum(tlPlotX0), AxisX1: fnum(tlPlotX1)}
 
-	// The lanes: the servers with entries, by name, nameless last.
-	laneOf := map[string]int{}
-	var names []string
+	// The lanes: the servers with entries (of each bundle, by bundle), by
+	// name, nameless last.
+	laneOf := map[laneKey]int{}
+	var names []laneKey
 	for _, p := range entries {
-		if _, ok := laneOf[p.Server]; !ok {
-			laneOf[p.Server] = 0
-			names = append(names, p.Server)
+		if _, ok := laneOf[p.lane()]; !ok {
+			laneOf[p.lane()] = 0
+			names = append(names, p.lane())
 		}
 	}
 	sort.Slice(names, func(i, j int) bool {
-		if (names[i] == "") != (names[j] == "") {
-			return names[j] == ""
+		a, b := names[i], names[j]
+		if a.bundle != b.bundle {
+			return a.bundle < b.bundle
 		}
-		return names[i] < names[j]
+		if (a.server == "") != (b.server == "") {
+			return b.server == ""
+		}
+		return a.server < b.server
 	})
 	for i, n := range names {
 		laneOf[n] = i
 		y := tlTop + i*tlLaneH
-		label := n
+		label := n.server
 		if label == "" {
 			label = t.NoServer
 		}
-		d.Lanes = append(d.Lanes, tlLane{
+		lane := tlLane{
 			TextY: strconv.Itoa(y + tlLaneH/2 + 4), BandY: strconv.Itoa(y), BandH: strconv.Itoa(tlLaneH),
 			Name: Shorten(label, tlMaxName), Full: label, Odd: i%2 == 1,
-		})
+		}
+		if n.bundle != "" {
+			lane.TextY, lane.BundleY = strconv.Itoa(y+tlLaneH/2-3), strconv.Itoa(y+tlLaneH/2+12)
+			lane.Bundle = Shorten(n.bundle, tlMaxName)
+			lane.Full = label + " (" + t.Bundle + ": " + n.bundle + ")"
+		}
+		d.Lanes = append(d.Lanes, lane)
 	}
 	d.Height = tlTop + len(names)*tlLaneH + tlBottom
 	d.GridY0, d.GridY1 = strconv.Itoa(tlTop-8), strconv.Itoa(d.Height-tlBottom)
@@ -305,7 +352,7 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 		if e.Num == 0 {
 			continue
 		}
-		k := fileKey{laneOf[e.Server], e.file}
+		k := fileKey{laneOf[e.lane()], e.file}
 		s := spans[k]
 		if s == nil {
 			spans[k] = &fileSpan{e.t, e.t}
@@ -348,7 +395,7 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 		if xb-xa < 4 {
 			xb = xa + 4
 		}
-		y := mid(laneOf[e.Server]) + 8
+		y := mid(laneOf[e.lane()]) + 8
 		runAt[i] = len(d.Runs)
 		d.Runs = append(d.Runs, tlRun{X: fnum(xa), Y: strconv.Itoa(y), W: fnum(xb - xa),
 			TextX: fnum(xa), TextY: strconv.Itoa(y + 16), Label: Shorten(e.Title, tlMaxRun),
@@ -363,7 +410,7 @@ func draw(id string, entries []tlEntry, clock bool, t *labels) *tlDrawing {
 	state := map[int]*laneState{}
 	labelled := map[[2]int]bool{}
 	for i, p := range entries {
-		lane := laneOf[p.Server]
+		lane := laneOf[p.lane()]
 		mx, my := x(p.t), mid(lane)
 		st := state[lane]
 		if st == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"runtime"
 	"sort"
 	"strings"
@@ -75,6 +76,11 @@ type Options struct {
 	Progress Progress
 	// MinSeverity drops findings below it before the verdicts are drawn.
 	MinSeverity detectors.Severity
+	// Zone is the time zone of logs that state none (--tz); nil means
+	// UTC. Logs that give only a time of day take their date from the
+	// file's modification time as seen in this zone, never in the zone of
+	// the machine running the scan.
+	Zone *time.Location
 
 	// noPrefilter turns the parsers' keyword pre-filter off (tests compare
 	// scans with and without it).
@@ -286,7 +292,7 @@ func runAll(ctx context.Context, files []File, opt Options, parse parseFunc, has
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				outs[i] = walkFile(ctx, &files[i], opt.Paths, lim, prog, parse, hash)
+				outs[i] = walkFile(ctx, &files[i], opt.Paths, opt.Zone, lim, prog, parse, hash)
 			}
 		}()
 	}
@@ -315,9 +321,9 @@ func largestFirst(files []File) []int {
 }
 
 // walkFile reads one file on disk and all it holds.
-func walkFile(ctx context.Context, f *File, paths *Filter, lim Limits, prog Progress, parse parseFunc, hash bool) []item {
+func walkFile(ctx context.Context, f *File, paths *Filter, zone *time.Location, lim Limits, prog Progress, parse parseFunc, hash bool) []item {
 	var reported atomic.Int64
-	w := &walker{ctx: ctx, lim: lim, filter: paths, f: f, parse: parse, hash: hash}
+	w := &walker{ctx: ctx, lim: lim, filter: paths, zone: zone, f: f, parse: parse, hash: hash}
 	if prog != nil {
 		w.progress = func(n int64) {
 			reported.Add(n)
@@ -472,11 +478,34 @@ func parseSafely(ctx context.Context, p parsers.Parser, in parsers.Input, sink p
 		}
 	}()
 	if err := p.Parse(ctx, in, sink); err != nil && !errors.Is(err, context.Canceled) {
-		info.Warnings = append(info.Warnings, err.Error())
+		info.Warnings = append(info.Warnings, parseErrorText(err, in.Path, p.Format()))
 		if info.Records == 0 {
 			info.Failed = true
 		}
 	}
+}
+
+// parseErrorText renders the error of a parser that could read nothing as
+// "format: problem", without the path: the warning is shown as "path:
+// text", and parsers (and the read errors they wrap) may name the file
+// themselves, in any of the forms "format: path: problem", "path: problem"
+// or "read path: problem".
+func parseErrorText(err error, path string, f parsers.Format) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		// A read error naming the file (under its path on disk, which
+		// may differ from the shown one): keep only what went wrong.
+		err = errors.New(strings.Replace(err.Error(), pe.Error(), pe.Op+": "+pe.Err.Error(), 1))
+	}
+	s := err.Error()
+	if path != "" {
+		s = strings.ReplaceAll(s, path+": ", "")
+	}
+	prefix := string(f) + ": "
+	if f == parsers.FormatUnknown || strings.HasPrefix(s, prefix) {
+		return s
+	}
+	return prefix + s
 }
 
 // warningText renders a parser warning without the path, which the input
@@ -561,7 +590,7 @@ func RecordsWith(ctx context.Context, files []File, opt Options, emit func(*pars
 		}
 	}()
 	for i := range files {
-		items := walkFile(ctx, &files[i], opt.Paths, lim, opt.Progress, parse, false)
+		items := walkFile(ctx, &files[i], opt.Paths, opt.Zone, lim, opt.Progress, parse, false)
 		for _, it := range items {
 			infos = append(infos, it.info)
 			if it.info.Unrecognised {

@@ -77,6 +77,7 @@ type node struct {
 	src      source
 	size     int64
 	mod      time.Time
+	modWall  bool // mod is a wall-clock time of unknown zone (an MS-DOS stamp)
 	warnings []string
 	crc      *uint32 // CRC-32 to check when src is a hashSource over stored bytes
 }
@@ -92,6 +93,7 @@ type walker struct {
 	ctx    context.Context
 	lim    Limits
 	filter *Filter
+	zone   *time.Location // of logs that state none (--tz); nil is UTC
 	f      *File
 	parse  parseFunc
 	hash   bool // compute SHA-256 and check CRCs (scan); events skips it
@@ -195,7 +197,7 @@ func (w *walker) leaf(n *node, head []byte, info *InputInfo) detectors.FileResul
 		}
 	} else {
 		info.Format = p.Format()
-		in := parsers.Input{Path: n.path, R: n.src, Size: n.size, ModTime: n.mod}
+		in := parsers.Input{Path: n.path, R: n.src, Size: n.size, ModTime: logModTime(n.mod, n.modWall, w.zone)}
 		res = w.parse(w, p, in, n, info)
 	}
 	w.finishHash(n, info)
@@ -294,6 +296,7 @@ type member struct {
 	size       int64 // uncompressed size, as the archive states it
 	csize      int64 // compressed size, 0 when unknown
 	mod        time.Time
+	modWall    bool // mod is an MS-DOS stamp: a wall-clock time of unknown zone
 	mode       fs.FileMode
 	encrypted  bool
 	method     string // a compression method extriage cannot read, "" when it can
@@ -352,11 +355,12 @@ func (w *walker) member(parent *node, m *member, ctx hostSlots) {
 		below = ""
 	}
 	n := &node{
-		path:  parent.path + "!" + name,
-		match: memberMatch(below, name),
-		depth: parent.depth + 1,
-		size:  m.size,
-		mod:   m.mod,
+		path:    parent.path + "!" + name,
+		match:   memberMatch(below, name),
+		depth:   parent.depth + 1,
+		size:    m.size,
+		mod:     m.mod,
+		modWall: m.modWall,
 	}
 	if w.filter.excludedMember(n.match) || (w.filter.hasInclude() && !w.filter.Included(n.match) && !archiveName(name)) {
 		return
@@ -578,7 +582,10 @@ func zipErrText(err error) string {
 // zipMember describes a member of a readable zip archive.
 func zipMember(zf *zip.File, archive io.ReaderAt) *member {
 	m := &member{name: memberName(zf.Name), size: int64(zf.UncompressedSize64), csize: int64(zf.CompressedSize64),
-		mod: zf.Modified, mode: zf.Mode(), encrypted: zf.Flags&1 != 0, open: zf.Open}
+		mod: zf.Modified, mode: zf.Mode(), encrypted: zf.Flags&1 != 0, open: zf.Open,
+		// archive/zip gives an MS-DOS stamp without an extended timestamp
+		// as a UTC time; it is the wall clock of the machine that zipped.
+		modWall: zf.Modified.Location() == time.UTC}
 	switch zf.Method {
 	case zip.Store:
 		if !m.encrypted {
@@ -645,7 +652,7 @@ func salvageZip(r io.ReaderAt, size, maxBytes int64) ([]*member, string) {
 			break
 		}
 		data := off + 30 + nlen + xlen
-		m := &member{name: memberName(string(name)), size: usize, csize: csize, mod: dosDateTime(dosDate, dosTime), encrypted: flags&1 != 0}
+		m := &member{name: memberName(string(name)), size: usize, csize: csize, mod: dosDateTime(dosDate, dosTime), modWall: true, encrypted: flags&1 != 0}
 		m.warnings = append(m.warnings, "recovered from a damaged archive: its checksum is not verified")
 		if folderEntry(m.name) {
 			off = data + csize
@@ -743,6 +750,26 @@ func (c *countingReader) ReadByte() (byte, error) {
 }
 
 // dosDateTime converts an MS-DOS date and time.
+// logModTime is the modification time a parser sees: in zone (UTC when
+// nil), so that a log stamped with times of day only takes its dates from
+// the day the file was written in the logs' zone (--tz), whatever the zone
+// of the machine running the scan. A wall-clock stamp of unknown zone (wall)
+// is taken to be in zone.
+func logModTime(t time.Time, wall bool, zone *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	if zone == nil {
+		zone = time.UTC
+	}
+	if wall {
+		y, m, d := t.Date()
+		h, mi, s := t.Clock()
+		return time.Date(y, m, d, h, mi, s, t.Nanosecond(), zone)
+	}
+	return t.In(zone)
+}
+
 func dosDateTime(d, t uint16) time.Time {
 	if d == 0 {
 		return time.Time{}

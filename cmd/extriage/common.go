@@ -165,7 +165,13 @@ func (f *inputFlags) scanConfig(stderr io.Writer) (scan.Config, error) {
 	if err != nil {
 		return cfg, usageError("%v", err)
 	}
-	cfg.Options = scan.Options{Jobs: f.jobs, Filter: filter, Paths: paths, Limits: lim, Progress: prog}
+	var zone *time.Location // UTC; recordFilter has checked the name
+	if f.tz != "" {
+		if zone, err = time.LoadLocation(f.tz); err != nil {
+			return cfg, usageError("--tz: unknown time zone %q", f.tz)
+		}
+	}
+	cfg.Options = scan.Options{Jobs: f.jobs, Filter: filter, Paths: paths, Limits: lim, Progress: prog, Zone: zone}
 	return cfg, nil
 }
 

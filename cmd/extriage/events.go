@@ -81,6 +81,10 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 			return usageError("--level: unknown level %q", s)
 		}
 	}
+	lang, err := f.language()
+	if err != nil {
+		return err
+	}
 	cfg, err := f.scanConfig(stderr)
 	if err != nil {
 		return err
@@ -95,7 +99,7 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 		return err
 	}
 	bw := bufio.NewWriterSize(out, 64<<10)
-	ew, err := report.NewEventWriter(bw, f.format)
+	ew, err := report.NewEventWriter(bw, f.format, lang)
 	if err != nil {
 		closeOut()
 		return usageError("--format: %v", err)
@@ -126,7 +130,7 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 		}
 		return ew.Write(r)
 	}
-	infos, err := scan.RecordsWith(ctx, files, scan.Options{Paths: cfg.Paths, Limits: cfg.Limits, Progress: cfg.Progress}, emit, warn)
+	infos, err := scan.RecordsWith(ctx, files, scan.Options{Paths: cfg.Paths, Limits: cfg.Limits, Progress: cfg.Progress, Zone: cfg.Zone}, emit, warn)
 	if cerr := ew.Close(); err == nil {
 		err = cerr
 	}
