@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/textio"
 )
 
 // RuleFile is the schema of a rule file (the embedded catalog and the files
@@ -52,7 +53,8 @@ type DataRule struct {
 	providers []string
 	ids       map[uint32]bool
 	levels    map[parsers.Level]bool
-	keywords  []string // lower case
+	keywords  []string  // lower case
+	needles   []keyword // the same, prepared for searching
 	patterns  []*regexp.Regexp
 	nots      []*regexp.Regexp
 	fields    map[string]*regexp.Regexp
@@ -150,6 +152,7 @@ func (s *DataRuleSpec) Compile(source string) (*DataRule, error) {
 			return nil, at(fmt.Errorf("rule %s: empty keyword", s.ID), "match", "keywords", strconv.Itoa(i))
 		}
 		d.keywords = append(d.keywords, strings.ToLower(k))
+		d.needles = append(d.needles, newKeyword(strings.ToLower(k)))
 	}
 	groups := map[string]bool{}
 	for i, p := range m.Pattern {
@@ -253,8 +256,8 @@ func (d *DataRule) match(r *parsers.Record, v *RecordView) (map[string]string, [
 	if len(d.keywords) > 0 {
 		lower := v.Lower()
 		ok := false
-		for _, k := range d.keywords {
-			if strings.Contains(lower, k) {
+		for _, k := range d.needles {
+			if k.in(lower) {
 				ok = true
 				break
 			}
@@ -402,6 +405,31 @@ func (v *RecordView) Lower() string {
 		v.done |= 2
 	}
 	return v.lower
+}
+
+// keyword is a lower-case word a rule's text must hold. An ASCII word is
+// searched from its rarest byte (textio.Needle), which on log lines is
+// several times faster than strings.Contains from its first byte.
+type keyword struct {
+	s     string
+	ascii bool
+	nd    textio.Needle
+}
+
+func newKeyword(s string) keyword {
+	k := keyword{s: s, ascii: isLowerASCII(s)}
+	if k.ascii {
+		k.nd = textio.NewNeedle(s)
+	}
+	return k
+}
+
+// in reports whether lower, a lower-cased text, holds the word.
+func (k keyword) in(lower string) bool {
+	if k.ascii {
+		return k.nd.In(lower)
+	}
+	return strings.Contains(lower, k.s)
 }
 
 // LoadRules reads a rule file. name is used in error messages, which give

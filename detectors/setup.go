@@ -14,6 +14,7 @@ import (
 
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/setuplog"
+	"github.com/extriage/extriage/parsers/textio"
 )
 
 // Limits of the per-run state.
@@ -160,6 +161,21 @@ func (s *setupScan) runState(idx int) *setupRunScan {
 	return rs
 }
 
+// The phrases feed looks for in a line's first line, lower-cased; each is
+// searched from its rarest byte.
+var (
+	ndEvaluated        = textio.NewNeedle("evaluated [")
+	ndTargetURI        = textio.NewNeedle("as the targetapplicationuri")
+	ndUpdateRequired   = textio.NewNeedle("update required status")
+	ndSetupVersion     = textio.NewNeedle("setup version:")
+	ndInstalledVersion = textio.NewNeedle("installed version")
+	ndCompleted        = textio.NewNeedle("completed successfully")
+	ndCertExpired      = textio.NewNeedle("the certificate is expired")
+	ndCertSigned       = textio.NewNeedle("installing certificate signed by")
+	ndSharedConfig     = textio.NewNeedle("shared config dc")
+	ndErrorRef         = textio.NewNeedle("[error-reference]")
+)
+
 // feed reads one record. v is the engine's view of the record, or nil.
 func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 	if s.ctx == nil {
@@ -176,18 +192,18 @@ func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 		lower = strings.ToLower(r.Text())
 	}
 	head, headLower := firstLineOf(r.Message), firstLineOf(lower)
-	has := func(sub string) bool { return strings.Contains(headLower, sub) }
+	has := func(nd textio.Needle) bool { return nd.In(headLower) }
 	ev := func() Evidence { return setupEvidence(r, 0, head) }
 
-	if has("evaluated [") {
+	if has(ndEvaluated) {
 		s.evaluated(rs, r, head, headLower)
 	}
-	if has("as the targetapplicationuri") && len(rs.searches) < setupMaxLines {
+	if has(ndTargetURI) && len(rs.searches) < setupMaxLines {
 		if m := setupSearchRe.FindStringSubmatch(head); m != nil {
 			rs.searches = append(rs.searches, setupEval{value: strings.TrimSpace(m[1]), ev: ev()})
 		}
 	}
-	if has("update required status") {
+	if has(ndUpdateRequired) {
 		if m := setupStatusRe.FindStringSubmatch(head); m != nil {
 			if rs.status == nil {
 				rs.status = map[string]setupEval{}
@@ -195,11 +211,11 @@ func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 			rs.status[strings.ToLower(m[1])] = setupEval{value: m[2], ev: ev()}
 		}
 	}
-	if has("setup version:") && setupVersionRe.MatchString(head) {
+	if has(ndSetupVersion) && setupVersionRe.MatchString(head) {
 		e := ev()
 		rs.setupVersion = &e
 	}
-	if has("installed version") {
+	if has(ndInstalledVersion) {
 		if setupInstallRe.MatchString(head) {
 			e := ev()
 			rs.installed = &e
@@ -209,25 +225,25 @@ func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 			rs.backup = &e
 		}
 	}
-	if has("completed successfully") && setupSuccessRe.MatchString(head) {
+	if has(ndCompleted) && setupSuccessRe.MatchString(head) {
 		e := ev()
 		rs.success = &e
 	}
 	if strings.HasPrefix(headLower, "[required]") && len(rs.required) < setupMaxLines {
 		rs.required = append(rs.required, ev())
 	}
-	if has("the certificate is expired") && setupCertErrRe.MatchString(head) {
+	if has(ndCertExpired) && setupCertErrRe.MatchString(head) {
 		e := ev()
 		rs.certErr = &e
 	}
-	if has("installing certificate signed by") {
+	if has(ndCertSigned) {
 		if m := setupCertRe.FindStringSubmatch(head); m != nil {
 			e := ev()
 			rs.certEv = &e
 			rs.cert = map[string]string{"signer": m[1], "cert": m[2], "from": m[3], "until": m[4]}
 		}
 	}
-	if has("shared config dc") {
+	if has(ndSharedConfig) {
 		if setupSharedRe.MatchString(head) {
 			e := ev()
 			rs.sharedErr = &e
@@ -239,7 +255,7 @@ func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 			rs.catch = setupEval{value: strings.TrimSpace(m[1]), ev: ev()}
 		}
 	}
-	if has("[error-reference]") {
+	if has(ndErrorRef) {
 		id := r.Fields["error_reference"]
 		if m := setupRefRe.FindStringSubmatch(head); m != nil {
 			id = m[1]
@@ -370,25 +386,10 @@ func firstLineOf(s string) string {
 }
 
 // hasFoldASCII reports whether s contains sub, ignoring ASCII case; sub
-// must be lower case.
+// must be lower case. It searches from sub's rarest byte (textio.Needle)
+// and allocates nothing.
 func hasFoldASCII(s, sub string) bool {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		j := 0
-		for ; j < n; j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				break
-			}
-		}
-		if j == n {
-			return true
-		}
-	}
-	return false
+	return textio.ContainsFold(s, sub)
 }
 
 // setupVerdict is the analysis of the run that decides a setup log's
