@@ -41,6 +41,11 @@ type Report struct {
 	// describe rules (SARIF); when nil, the built-in catalog is consulted.
 	// It is not part of the JSON document.
 	Rules []*detectors.Meta `json:"-"`
+	// Zone is the zone given for logs that state none (--tz), nil for
+	// none. The times of such logs are kept in UTC like all others; the
+	// formats for people show them on the clock the log kept, in this
+	// zone, as the log wrote them. It is not part of the JSON document.
+	Zone *time.Location `json:"-"`
 }
 
 // New builds a report from a scan result, with empty lists rather than

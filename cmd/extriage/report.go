@@ -142,7 +142,7 @@ func runReport(ctx context.Context, f *reportFlags, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	rep := report.New(version, run.lang, run.res)
+	rep := run.report(version)
 	rep.Generated = generated
 	for _, r := range run.rules {
 		rep.Rules = append(rep.Rules, r.Meta())

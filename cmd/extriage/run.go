@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -40,6 +41,15 @@ type findRun struct {
 	rules  []detectors.Rule
 	res    *scan.Result
 	files  []scan.File
+	zone   *time.Location // --tz, nil for none
+}
+
+// report builds the report of the run: its findings, and the zone the
+// formats for people show the times of logs that state none in.
+func (r *findRun) report(version string) *report.Report {
+	rep := report.New(version, r.lang, r.res)
+	rep.Zone = r.zone
+	return rep
 }
 
 // find checks the flags, loads the rules and scans the inputs: what scan
@@ -76,7 +86,11 @@ func (f *ruleFlags) find(ctx context.Context, args []string, stderr io.Writer) (
 	if ctx.Err() != nil {
 		return nil, &exitError{exitUsage, fmt.Errorf("interrupted")}
 	}
-	return &findRun{lang: lang, failOn: failOn, rules: rules, res: res, files: files}, nil
+	var zone *time.Location // scanInputs has checked the name
+	if f.tz != "" {
+		zone, _ = time.LoadLocation(f.tz)
+	}
+	return &findRun{lang: lang, failOn: failOn, rules: rules, res: res, files: files, zone: zone}, nil
 }
 
 // write sends the output to -o or standard output; the file is created only
