@@ -1,11 +1,16 @@
 package msilog
 
 import (
+	"context"
+	"io"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/extriage/extriage/parsers/wintime"
 
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/textio"
 )
 
 // parseClock reads a time of day (H:MM[:SS], optionally AM/PM) as the
@@ -61,4 +66,82 @@ func (c *clock) at(tod time.Duration) (time.Time, parsers.TimeQuality) {
 		return time.Time{}, parsers.TimeNone
 	}
 	return c.day.Add(tod), c.q
+}
+
+// maxOrderLines is how many lines Parse reads ahead, at most, for a date
+// that tells the day/month order of the file's dates. It is a variable so
+// that tests can try the limit on small inputs.
+var maxOrderLines = 200000
+
+// reDateProp matches the Date property, which Windows Installer sets to
+// the short date of the user's culture.
+var reDateProp = regexp.MustCompile(`^Property\([A-Za-z]\): Date = (\S+)$`)
+
+// cultureDate returns the date that a line writes in the culture's short
+// date form: that of a "logging started" or "logging stopped" line, or the
+// value of the Date property. ok is false for other lines.
+func cultureDate(text string) (date string, ok bool) {
+	switch {
+	case strings.HasPrefix(text, "==="):
+		if m := reHeader.FindStringSubmatch(text); m != nil {
+			return m[1], true
+		}
+		if m := reStopped.FindStringSubmatch(text); m != nil {
+			return m[1], true
+		}
+	case strings.HasPrefix(text, "Property(") && strings.Contains(text, "): Date = "):
+		if m := reDateProp.FindStringSubmatch(text); m != nil {
+			return m[1], true
+		}
+	}
+	return "", false
+}
+
+// defaultOrder is the order assumed for the year-last dates of a log whose
+// dates have not shown one: month first with '/' (the M/D/YYYY of English
+// Windows), day first with '-'.
+func defaultOrder(sep byte) (wintime.Order, string) {
+	if sep == '-' {
+		return wintime.DayFirst, "as dates written with '-' usually are"
+	}
+	return wintime.MonthFirst, "the order of English Windows"
+}
+
+// learnOrder reads up to maxOrderLines lines ahead, keeping nothing, for a
+// culture date (see cultureDate) that tells whether the log writes the day
+// or the month first. A log writes its dates in one culture's form, so
+// the look-ahead stops at the first date that tells the order, and at the
+// first whose form has no order to tell (dotted, year first).
+func (st *state) learnOrder(ctx context.Context) {
+	st.dates = wintime.FileOrder{Limit: maxOrderLines, Default: defaultOrder}
+	lines := textio.NewLines(io.NewSectionReader(st.in.R, 0, st.in.Size))
+	for lines.Next() {
+		n := lines.Number()
+		if n > maxOrderLines {
+			st.dates.Cut = true
+			return
+		}
+		if n&255 == 0 && ctx.Err() != nil {
+			return
+		}
+		s, ok := cultureDate(strings.TrimRight(lines.Text(), " \t"))
+		if !ok {
+			continue
+		}
+		ev := wintime.DateEvidence(s)
+		if !ev.Judged() || st.dates.Learn(ev, n) {
+			return
+		}
+	}
+}
+
+// dateOrder returns the order in which to read the culture date s on line
+// n, and reports what FileOrder.Read finds to report: an order assumed
+// for want of evidence, or a date that contradicts the file's order.
+func (st *state) dateOrder(s string, n int) wintime.Order {
+	o, msg := st.dates.Read(wintime.DateEvidence(s), s, n)
+	if msg != "" {
+		st.warn(n, msg)
+	}
+	return o
 }
