@@ -2,8 +2,10 @@ package msilog
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -144,4 +146,87 @@ func (st *state) dateOrder(s string, n int) wintime.Order {
 		st.warn(n, msg)
 	}
 	return o
+}
+
+// lineClock returns the time of day a line is stamped with, as record
+// reads it: that of an "MSI (x) (pid:tid) [hh:mm:ss:mmm]" prefix or of an
+// "Action start/ended hh:mm:ss" line.
+func lineClock(text string) (time.Duration, bool) {
+	switch {
+	case strings.HasPrefix(text, "==="):
+		return 0, false
+	case strings.HasPrefix(text, "MSI ("):
+		m := matchPrefix(text)
+		if m == nil || m[5] == "" {
+			return 0, false
+		}
+		h, _ := strconv.Atoi(m[5])
+		mi, _ := strconv.Atoi(m[6])
+		s, _ := strconv.Atoi(m[7])
+		ms, _ := strconv.Atoi(m[8])
+		if h > 23 || mi > 59 || s > 59 {
+			return 0, false
+		}
+		return time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute +
+			time.Duration(s)*time.Second + time.Duration(ms)*time.Millisecond, true
+	}
+	if m := matchAction(text); m != nil {
+		return parseClock(m[1])
+	}
+	return 0, false
+}
+
+// A log is written before its modification time, so a time of day more
+// than twelve hours (rollback) past that of the modification time passed
+// midnight before the write; past mtimeSkew, a smaller difference is the
+// modification time read in another zone than the log's clock (--tz).
+const mtimeSkew = 5 * time.Minute
+
+// anchorFallback dates the stamped lines that come before any "logging
+// started" header (or dated footer), the whole log when it has none, from
+// the file's modification time: the last of them falls on its date (or the
+// day before, see mtimeSkew), and earlier ones a day earlier for each time
+// the clock falls back past midnight, as clock.at counts it. It reads such
+// lines ahead, keeping nothing; a log that opens with its header is not
+// read.
+func (st *state) anchorFallback(ctx context.Context) {
+	mt := st.in.ModTime
+	if mt.IsZero() {
+		return
+	}
+	lines := textio.NewLines(io.NewSectionReader(st.in.R, 0, st.in.Size))
+	days := 0
+	var last time.Duration
+	stamped := false
+	for lines.Next() {
+		if lines.Number()&255 == 0 && ctx.Err() != nil {
+			return
+		}
+		text := strings.TrimRight(lines.Text(), " \t")
+		if _, ok := cultureDate(text); ok && strings.HasPrefix(text, "===") {
+			break // dated by its own date from here on
+		}
+		tod, ok := lineClock(text)
+		if !ok {
+			continue
+		}
+		if stamped && tod < last-rollback {
+			days++
+		}
+		last, stamped = tod, true
+	}
+	y, m, d := mt.Date()
+	h, mi, s := mt.Clock()
+	if stamped {
+		back := last - (time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute + time.Duration(s)*time.Second)
+		switch {
+		case back > rollback:
+			days++
+		case back > mtimeSkew:
+			st.warn(0, fmt.Sprintf("the last stamped line before any header (%s) is later in the day than the file's modification time %s: "+
+				"the log's clock and the zone the modification time is read in (--tz, UTC by default) differ; dates are taken from %s",
+				fmtTOD(last), mt.Format("2006-01-02 15:04:05 MST"), mt.Format("2006-01-02")))
+		}
+	}
+	st.clk.setFallbackDay(time.Date(y, m, d-days, 0, 0, 0, 0, time.UTC))
 }

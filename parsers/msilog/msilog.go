@@ -16,8 +16,10 @@
 // "=== Verbose logging started: <date> <time> ..." header (or "logging
 // stopped" footer) plus the time of day on the line (TimeNoZone), moved to
 // the next day when the time of day falls back by more than twelve hours.
-// Without a readable header the date comes from Input.ModTime (TimeNoDate)
-// or is unknown (zero, TimeNone). The header, the footer and the Date
+// Lines before any header take their dates from Input.ModTime (TimeNoDate):
+// the last of them falls on its date, or the day before when its time of
+// day is more than twelve hours past ModTime's; without ModTime the date is
+// unknown (zero, TimeNone). The header, the footer and the Date
 // property write the short date of the server's culture, so one file holds
 // one day/month order: Parse first reads ahead (at most 200,000 lines) for
 // such a date that can be read only one way and reads the ambiguous ones
@@ -159,7 +161,7 @@ func (p Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) 
 		return fmt.Errorf("%s: not a Windows Installer log: no \"logging started\" header or \"MSI (s)\" line at the start", in.Path)
 	}
 	st := &state{in: in, sink: sink}
-	st.clk.setFallbackDay(in.ModTime)
+	st.anchorFallback(ctx)
 	st.learnOrder(ctx)
 	lines := textio.NewLines(io.NewSectionReader(in.R, 0, in.Size))
 	var pending *parsers.Record

@@ -353,12 +353,13 @@ func TestParseInline(t *testing.T) {
 		warns   []string
 	}{
 		{
-			name:    "no header: the date comes from the file time",
+			// the file was written at 18:00 on 1 June, after its last line
+			name:    "no header: the last line falls on the file time's date",
 			in:      "MSI (c) (AB:CD) [23:59:59:999]: a\nMSI (c) (AB:CD) [00:00:00:001]: b\n",
 			modTime: mod, q: parsers.TimeNoDate,
 			wants: []want{
-				{1, "2020-06-01 23:59:59.999", "", "a", pf("c", "AB", "CD")},
-				{2, "2020-06-02 00:00:00.001", "", "b", pf("c", "AB", "CD")},
+				{1, "2020-05-31 23:59:59.999", "", "a", pf("c", "AB", "CD")},
+				{2, "2020-06-01 00:00:00.001", "", "b", pf("c", "AB", "CD")},
 			},
 		},
 		{

@@ -59,13 +59,25 @@ func TestDateOrder(t *testing.T) {
 			times: map[int]string{1: "2024-04-03T10:00:00Z", 2: "2024-04-03T10:00:05Z"},
 		},
 		{
-			// the footer's own date dates it, not the modification time
+			// the footer's own date dates it, not the modification time;
+			// the line before it is dated from the modification time, on
+			// the day before as its clock is far past the file's
 			name: "footer without a header",
 			log: prefix + "[23:59:00:000]: Doing action: INSTALL\n" +
 				"=== Logging stopped: 14/03/2006  23:59:30 ===\n",
-			mod:   time.Date(2006, 3, 20, 12, 0, 0, 0, time.UTC),
-			times: map[int]string{1: "2006-03-20T23:59:00Z", 2: "2006-03-14T23:59:30Z"},
+			mod:   time.Date(2006, 3, 15, 0, 5, 0, 0, time.UTC),
+			times: map[int]string{1: "2006-03-14T23:59:00Z", 2: "2006-03-14T23:59:30Z"},
 			q:     map[int]parsers.TimeQuality{1: parsers.TimeNoDate, 2: parsers.TimeNoZone},
+		},
+		{
+			// two hours past the file's clock is no midnight but a
+			// modification time read in another zone than the log's
+			name:  "no header, the file's clock two hours behind",
+			log:   prefix + "[10:00:00:000]: Doing action: INSTALL\n" + prefix + "[12:30:00:000]: done\n",
+			mod:   time.Date(2006, 3, 15, 10, 31, 0, 0, time.UTC),
+			times: map[int]string{1: "2006-03-15T10:00:00Z", 2: "2006-03-15T12:30:00Z"},
+			q:     map[int]parsers.TimeQuality{1: parsers.TimeNoDate, 2: parsers.TimeNoDate},
+			warn:  "order.log: the last stamped line before any header (12:30:00.000) is later in the day than the file's modification time 2006-03-15 10:31:00 UTC",
 		},
 	}
 	for _, tc := range tests {
