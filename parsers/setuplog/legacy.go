@@ -91,14 +91,14 @@ func countRollovers(ctx context.Context, in parsers.Input) (int, int, error) {
 // line by more than mtimeRollover, the log passed midnight before the file
 // was last written, and the last line belongs to the day before. A smaller
 // step back cannot be midnight: the modification time was read in another
-// zone than the one the log's clock kept (no --tz, or a wrong one), and
-// past mtimeSkew that earns a warning. The bound is wider than rolloverGap
-// because zones differ by up to twelve hours or so, while lines of one
-// log do not.
-const (
-	mtimeRollover = 12 * 3600
-	mtimeSkew     = 5 * 60
-)
+// zone than the one the log's clock kept (no --tz, or a wrong one), or the
+// file was copied without its time (a git checkout, some copy tools), and
+// the date is kept. Neither case earns a warning: the modification time
+// says too little to tell them apart, and the records' no-date quality
+// already says where their date comes from. The bound is wider than
+// rolloverGap because zones differ by up to twelve hours or so, while lines
+// of one log do not.
+const mtimeRollover = 12 * 3600
 
 // anchorDay returns the date (midnight, UTC) of day 0 of a 2000/2003 log
 // whose clock counted days rollovers and whose last stamped line has the
@@ -108,10 +108,6 @@ func (p *legacyParse) anchorDay(mt time.Time, days, last int) time.Time {
 	h, mi, s := mt.Clock()
 	if back := last - (h*3600 + mi*60 + s); last >= 0 && back > mtimeRollover {
 		days++
-	} else if back > mtimeSkew {
-		p.o.warn(0, "the last stamped line [%s] is later in the day than the file's modification time %s: "+
-			"the log's clock and the zone the modification time is read in (--tz, UTC by default) differ; dates are taken from %s",
-			clockText(last), mt.Format("2006-01-02 15:04:05 MST"), mt.Format("2006-01-02"))
 	}
 	return time.Date(y, m, d-days, 0, 0, 0, 0, time.UTC)
 }
