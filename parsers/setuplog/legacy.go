@@ -2,7 +2,6 @@ package setuplog
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -110,11 +109,6 @@ func (p *legacyParse) anchorDay(mt time.Time, days, last int) time.Time {
 		days++
 	}
 	return time.Date(y, m, d-days, 0, 0, 0, 0, time.UTC)
-}
-
-// clockText writes a time of day in seconds as HH:MM:SS.
-func clockText(sec int) string {
-	return fmt.Sprintf("%02d:%02d:%02d", sec/3600, sec/60%60, sec%60)
 }
 
 // legacyParse is the state of parsing one 5.5 or 2000/2003 log.
