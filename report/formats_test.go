@@ -753,6 +753,10 @@ func TestArtifactURI(t *testing.T) {
 		{`\\fs01\logs\setup.log`, "file://fs01/logs/setup.log"},
 		{"logs.zip!EXCLNODE1/System.evtx", "logs.zip%21EXCLNODE1/System.evtx"},
 		{"a:b/c.log", "./a:b/c.log"},
+		// Every byte a path may not hold is encoded; UTF-8 byte by byte.
+		{"Dziennik zdarzeń/100%?[1].log", "Dziennik%20zdarze%C5%84/100%25%3F%5B1%5D.log"},
+		{"a.zip!b.zip!Setup (2).log", "a.zip%21b.zip%21Setup%20(2).log"},
+		{"/srv/c.zip!x.log", "file:///srv/c.zip%21x.log"},
 	}
 	for _, tt := range tests {
 		if got := artifactURI(tt.in); got != tt.want {

@@ -43,6 +43,9 @@ type labels struct {
 	Unreadable, LogsRead, Severity, Bundles, Title2   string
 	OfTotal                                           string // "%d of %d" bundles
 	NoRulesFired                                      string
+	// HostInBundle names a server (%[1]s) of bundle %[2]s where a line
+	// has room for no bundle column (SARIF result messages).
+	HostInBundle string
 	// Summary is the line under the title: %[1]d findings (noun %[2]s) on
 	// %[3]d servers (%[4]s); %[5]d of %[6]d input files (%[7]s) read. The
 	// nouns come from FindingN, ServerN and FileN, each [one, other], and
@@ -78,6 +81,7 @@ var labelSets = map[detectors.Lang]*labels{
 		OS:                 "Operating system",
 		ClusterNode:        "node",
 		NoServer:           "(no server named)",
+		HostInBundle:       "%[1]s (bundle %[2]s)",
 		Findings:           "Findings",
 		Rule:               "Rule",
 		Count:              "Matching records",
@@ -165,6 +169,7 @@ var labelSets = map[detectors.Lang]*labels{
 		OS:                 "System operacyjny",
 		ClusterNode:        "węzeł",
 		NoServer:           "(serwer nieznany)",
+		HostInBundle:       "%[1]s (pakiet %[2]s)",
 		Findings:           "Wyniki",
 		Rule:               "Reguła",
 		Count:              "Pasujące rekordy",

@@ -142,11 +142,8 @@ func runReport(ctx context.Context, f *reportFlags, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	rep := report.New(version, run.lang, run.res)
+	rep := run.report()
 	rep.Generated = generated
-	for _, r := range run.rules {
-		rep.Rules = append(rep.Rules, r.Meta())
-	}
 	if err := run.write(f.output, stdout, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -118,4 +119,18 @@ func (r *findRun) exit(strict, warnStderr bool, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// report builds the document scan and report write: the result, the
+// metadata of the rules that ran (user rules included, for SARIF) and the
+// working directory as the base of the relative input paths.
+func (r *findRun) report() *report.Report {
+	rep := report.New(version, r.lang, r.res)
+	for _, rule := range r.rules {
+		rep.Rules = append(rep.Rules, rule.Meta())
+	}
+	if wd, err := os.Getwd(); err == nil {
+		rep.BaseURI = report.DirURI(wd)
+	}
+	return rep
 }

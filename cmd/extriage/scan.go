@@ -130,7 +130,7 @@ func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io
 	}
 	table := strings.EqualFold(f.format, "table")
 	err = run.write(f.output, stdout, func(out io.Writer) error {
-		if err := w.Write(out, report.New(version, run.lang, run.res)); err != nil {
+		if err := w.Write(out, run.report()); err != nil {
 			return err
 		}
 		if f.perBundle && table {
