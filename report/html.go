@@ -65,6 +65,9 @@ type htmlView struct {
 	Timeline      *timeline
 	Inputs        []htmlInput
 	Warnings      []string
+	// QuotedAtInputs and QuotedAtWarnings place the note that the warnings
+	// are quoted in English (see labels.quotedAt).
+	QuotedAtInputs, QuotedAtWarnings bool
 }
 
 // htmlBundle is one row of the verdicts per bundle.
@@ -257,6 +260,8 @@ func newHTMLView(r *Report) *htmlView {
 	for _, w := range r.Warnings {
 		v.Warnings = append(v.Warnings, CleanText(w))
 	}
+	q := t.quotedAt(r)
+	v.QuotedAtInputs, v.QuotedAtWarnings = q == quotedAtInputs, q == quotedAtWarnings
 	return v
 }
 

@@ -77,6 +77,9 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 	}
 	fmt.Fprintln(w, summaryLine(r, tr))
 	if len(r.Warnings) > 0 {
+		if q := labelsFor(r.Lang).WarningsQuoted; q != "" {
+			fmt.Fprintln(w, q)
+		}
 		fmt.Fprintf(w, "%s (%d):\n", tr.warnings, len(r.Warnings))
 		for _, s := range r.Warnings {
 			fmt.Fprintln(w, "  "+TerminalSafe(s, false))

@@ -1,0 +1,76 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/extriage/extriage/detectors"
+)
+
+// A Polish report quotes the warnings in English, as the scan wrote them,
+// and says so once, in Polish, before the first of them (at the input
+// files when one shows warnings, else at the list of warnings), in HTML,
+// Markdown and the terminal table; an English report needs no such note.
+func TestPolishReportSaysWarningsAreQuoted(t *testing.T) {
+	const warn = "not a log format extriage reads: skipped"
+	note := labelsFor(detectors.Polish).WarningsQuoted
+	if note == "" || !strings.Contains(note, "po angielsku") {
+		t.Fatalf("Polish note %q", note)
+	}
+	for _, inInputs := range []bool{true, false} {
+		r := perBundleReport(detectors.Polish)
+		r.Warnings = []string{"batch/caseC/readme.txt: " + warn}
+		if !inInputs {
+			for i := range r.Inputs {
+				r.Inputs[i].Warnings = nil
+			}
+		}
+		for _, format := range []string{"html", "markdown", "table"} {
+			out := string(render(t, format, r))
+			n := note
+			switch format {
+			case "html":
+				n = htmlText(note)
+			case "markdown":
+				n = mdText(note)
+			}
+			if c := strings.Count(out, n); c != 1 {
+				t.Errorf("%s (input warnings %v): the note is there %d times, want once", format, inInputs, c)
+				continue
+			}
+			if strings.Index(out, n) > strings.Index(out, warn) {
+				t.Errorf("%s (input warnings %v): the note comes after the first warning", format, inInputs)
+			}
+			if format == "table" {
+				continue
+			}
+			// It stands under the heading of the section it belongs to.
+			head := labelsFor(detectors.Polish).Warnings
+			if inInputs {
+				head = labelsFor(detectors.Polish).Inputs
+			}
+			sep := map[string]string{"html": "<h2>" + htmlText(head) + "</h2>\n<p class=\"note\">", "markdown": "## " + mdText(head) + "\n\n"}[format]
+			if !strings.Contains(out, sep+n) {
+				t.Errorf("%s (input warnings %v): the note is not right under %q", format, inInputs, head)
+			}
+		}
+	}
+
+	// No warnings, no note; an English report, no note either.
+	r := perBundleReport(detectors.Polish)
+	for i := range r.Inputs {
+		r.Inputs[i].Warnings = nil
+	}
+	for _, format := range []string{"html", "markdown", "table"} {
+		if out := string(render(t, format, r)); strings.Contains(out, "po angielsku") {
+			t.Errorf("%s: a note about warnings in a report without any", format)
+		}
+	}
+	en := perBundleReport(detectors.English)
+	en.Warnings = []string{"batch/caseC/readme.txt: " + warn}
+	for _, format := range []string{"html", "markdown", "table"} {
+		if out := string(render(t, format, en)); strings.Contains(out, "quoted") || strings.Contains(out, "po angielsku") {
+			t.Errorf("%s: an English report says its warnings are quoted", format)
+		}
+	}
+}
