@@ -1,6 +1,7 @@
 package report
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -71,6 +72,37 @@ func TestPolishReportSaysWarningsAreQuoted(t *testing.T) {
 	for _, format := range []string{"html", "markdown", "table"} {
 		if out := string(render(t, format, en)); strings.Contains(out, "quoted") || strings.Contains(out, "po angielsku") {
 			t.Errorf("%s: an English report says its warnings are quoted", format)
+		}
+	}
+}
+
+// The terminal tables of a Polish report name severities and verdicts in
+// Polish and count "z", as the other formats do; English keeps the words
+// the flags take.
+func TestPolishTerminalTables(t *testing.T) {
+	bundleTable := func(lang detectors.Lang) string {
+		var b strings.Builder
+		if err := WriteBundleTable(&b, perBundleReport(lang)); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	pl := string(render(t, "table", perBundleReport(detectors.Polish))) + bundleTable(detectors.Polish)
+	for _, want := range []string{"│ błąd ", "│ krytyczny ", "PAKIET", "OCENA", "ODCZYTANE DZIENNIKI", "OSTRZEŻENIA", "│ 2 z 3 ",
+		"Pakiety: 3; Niepowodzenie (krytyczne): 1, Niepowodzenie: 1, Nie odczytano żadnego dziennika: 1.", "Nie odczytano żadnego dziennika"} {
+		if !strings.Contains(pl, want) {
+			t.Errorf("Polish tables lack %q:\n%s", want, pl)
+		}
+	}
+	for _, not := range []string{`│ error +│`, `│ critical +│`, `│ warning +│`, "bundle\\(s\\)", " of ", "VERDICT", "unreadable", "LOGS READ"} {
+		if regexp.MustCompile(not).MatchString(pl) {
+			t.Errorf("Polish tables say %q", not)
+		}
+	}
+	en := bundleTable(detectors.English)
+	for _, want := range []string{"BUNDLE", "VERDICT", "│ unreadable ", "│ 2 of 3 ", "3 bundle(s): 1 critical, 1 error, 1 unreadable", "│ error "} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English bundle table lacks %q:\n%s", want, en)
 		}
 	}
 }
