@@ -444,7 +444,7 @@ var sarifShapes = map[string]sarifShape{
 	"log": {props: map[string]string{"$schema": "string", "version": "string", "runs": "[]run",
 		"inlineExternalProperties": "[]any", "properties": "bag"}, required: []string{"version", "runs"}},
 	"run": {props: map[string]string{"tool": "tool", "invocations": "[]invocation", "conversion": "any",
-		"language": "string", "versionControlProvenance": "[]any", "originalUriBaseIds": "any",
+		"language": "string", "versionControlProvenance": "[]any", "originalUriBaseIds": "uriBaseIds",
 		"artifacts": "[]artifact", "logicalLocations": "[]logicalLocation", "graphs": "[]any", "results": "[]result",
 		"automationDetails": "any", "runAggregates": "[]any", "baselineGuid": "string", "redactionTokens": "[]string",
 		"defaultEncoding": "string", "defaultSourceLanguage": "string", "newlineSequences": "[]string",
@@ -559,6 +559,21 @@ func checkSARIF(t *testing.T, v any, kind, path string) {
 		for k, x := range m {
 			if _, ok := x.(string); !ok {
 				t.Errorf("%s.%s: want a string, got %T", path, k, x)
+			}
+		}
+		return
+	case "uriBaseIds": // uriBaseId -> artifactLocation whose uri ends in "/"
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Errorf("%s: want an object, got %T", path, v)
+			return
+		}
+		for k, x := range m {
+			checkSARIF(t, x, "artifactLocation", path+"."+k)
+			if loc, _ := x.(map[string]any); loc != nil {
+				if u, _ := loc["uri"].(string); !strings.HasSuffix(u, "/") {
+					t.Errorf("%s.%s: base URI %q does not end in /", path, k, u)
+				}
 			}
 		}
 		return

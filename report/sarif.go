@@ -150,7 +150,7 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 	t := labelsFor(r.Lang)
 	fs := orderedFindings(r)
 	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{Name: "extriage", Version: CleanText(r.Version),
+		Tool: sarifTool{Driver: sarifDriver{Name: "extriage", Version: sarifVersion(r.Version),
 			InformationURI: "https://github.com/extriage/extriage", Language: string(langOf(r)),
 			Rules: []sarifRule{}}},
 		Language: string(langOf(r)),
@@ -208,6 +208,19 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 		if j := strings.LastIndexByte(p, '!'); j > 0 {
 			if pi, ok := artifactIndex[p[:j]]; ok && pi != i {
 				run.Artifacts[i].ParentIndex = &pi
+			}
+		}
+	}
+	// The first log read of each server (and of each bundle, for findings
+	// that name no server), for findings without evidence.
+	serverLog := map[[2]string]string{}
+	for _, in := range r.Inputs {
+		if in.Unrecognised || in.Failed || in.Records == 0 {
+			continue
+		}
+		for _, k := range [][2]string{{in.Bundle, in.Host}, {in.Bundle, ""}} {
+			if _, ok := serverLog[k]; !ok {
+				serverLog[k] = in.Path
 			}
 		}
 	}
@@ -282,6 +295,16 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 			loc.ID = &id
 			res.RelatedLocations = append(res.RelatedLocations, loc)
 		}
+		if len(f.Evidence) == 0 {
+			// A result needs a location to be shown (GitHub code scanning
+			// requires one): without evidence, the first log of its server.
+			if p, ok := serverLog[[2]string{f.Bundle, f.Host}]; ok {
+				al := sarifArtifactLocationOf(p)
+				i := artifactIndex[p]
+				al.Index = &i
+				res.Locations = []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: al}}}
+			}
+		}
 		key := f.Bundle + "\x00" + f.Host + "\x00" + f.Rule
 		if len(f.Evidence) > 0 {
 			key += "\x00" + f.Evidence[0].Location()
@@ -308,6 +331,16 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
+}
+
+// sarifVersion is the tool's version as SARIF wants it, starting with its
+// number: "v1.2.0" becomes "1.2.0"; a version without one ("dev") stays.
+func sarifVersion(v string) string {
+	v = CleanText(v)
+	if len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		return v[1:]
+	}
+	return v
 }
 
 // sarifRuleOf describes the rule of finding f: its catalog text when the

@@ -193,3 +193,57 @@ func TestDirURI(t *testing.T) {
 		}
 	}
 }
+
+// A finding without evidence is still located (GitHub code scanning shows
+// no result without a location): at the first log read of its server; and
+// the driver's version starts with its number.
+func TestSARIFFindingWithoutEvidence(t *testing.T) {
+	res := &scan.Result{
+		Inputs: []scan.InputInfo{
+			{Path: "case/readme.txt", Bundle: "case", Unrecognised: true},
+			{Path: "case/EX01/KB1.log", Bundle: "case", Host: "EX01", Format: parsers.FormatUpdateLog, Records: 4},
+			{Path: "case/EX02/System.evtx", Bundle: "case", Host: "EX02", Format: parsers.FormatEVTX, Records: 9},
+		},
+		Findings: []detectors.Finding{
+			{Rule: "frontend-mixed-versions", Title: "Front ends differ", Severity: detectors.Warning, Host: "EX02", Bundle: "case", Count: 1, Remedy: "Align them."},
+			{Rule: "perfopt-not-rerun", Title: "Run Performance Optimizer", Severity: detectors.Info, Bundle: "case", Count: 1, Remedy: "Run it."},
+		},
+	}
+	r := New("v1.4.0", detectors.English, res)
+	out := render(t, "sarif", r)
+	var raw any
+	if err := json.Unmarshal(out, &raw); err != nil {
+		t.Fatal(err)
+	}
+	checkSARIF(t, raw, "log", "$")
+	var doc struct {
+		Runs []struct {
+			Tool    struct{ Driver struct{ Version string } }
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation sarifLoc `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	run := doc.Runs[0]
+	if run.Tool.Driver.Version != "1.4.0" {
+		t.Errorf("driver version %q, want 1.4.0", run.Tool.Driver.Version)
+	}
+	want := []string{"case/EX02/System.evtx", "case/EX01/KB1.log"} // EX02's log; the bundle's first log
+	for i, res := range run.Results {
+		if len(res.Locations) != 1 {
+			t.Errorf("result %d has %d locations, want 1", i, len(res.Locations))
+			continue
+		}
+		al := res.Locations[0].PhysicalLocation.ArtifactLocation
+		if al.URI != want[i] || al.URIBaseID != sarifSrcRoot || al.Index == nil {
+			t.Errorf("result %d located at %+v, want %s", i, al, want[i])
+		}
+	}
+}
