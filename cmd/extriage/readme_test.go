@@ -126,3 +126,55 @@ func TestRulesDocExampleFires(t *testing.T) {
 		t.Errorf("exit %d, findings %+v; stderr %s", code, doc.Findings, errs)
 	}
 }
+
+// The fields docs/rules.md lists for the update.exe and setup logs are
+// the ones their records carry (as `events` shows them for the demo
+// bundle), so that a rule's fields: and capture: can rely on them.
+func TestRulesDocFields(t *testing.T) {
+	b, err := os.ReadFile("../../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string][]string{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `(updatelog|setuplog)` \\|[^|]*\\|(.*)\\|$").FindAllStringSubmatch(string(b), -1) {
+		// The field names are the backticked words not followed by text
+		// in quotes or parentheses that name something else.
+		for _, f := range regexp.MustCompile("(?:^|, )`([a-z_]+)`").FindAllStringSubmatch(strings.TrimSpace(m[2]), -1) {
+			documented[m[1]] = append(documented[m[1]], f[1])
+		}
+	}
+	out, errs, code := extriage(t, "events", "--progress", "never", demo+"/EXCLNODE1/KB912442.log", demo+"/EXCLNODE2/Exchange Server Setup Progress.log")
+	if code != 0 {
+		t.Fatalf("events: exit %d: %s", code, errs)
+	}
+	seen := map[string]map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var rec struct {
+			Format string            `json:"format"`
+			Fields map[string]string `json:"fields"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if seen[rec.Format] == nil {
+			seen[rec.Format] = map[string]bool{}
+		}
+		for k := range rec.Fields {
+			seen[rec.Format][k] = true
+		}
+	}
+	for _, format := range []string{"updatelog", "setuplog"} {
+		doc := documented[format]
+		sort.Strings(doc)
+		real := keysOf(func() map[string]any {
+			m := map[string]any{}
+			for k := range seen[format] {
+				m[k] = true
+			}
+			return m
+		}())
+		if !slices.Equal(doc, real) {
+			t.Errorf("docs/rules.md lists %s fields %v; its records carry %v", format, doc, real)
+		}
+	}
+}
