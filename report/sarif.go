@@ -186,6 +186,9 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 		if in.Host != "" {
 			props["host"] = CleanText(in.Host)
 		}
+		if in.Bundle != "" {
+			props["bundle"] = CleanText(in.Bundle)
+		}
 		if in.Records > 0 {
 			props["records"] = in.Records
 		}
@@ -275,6 +278,15 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 	// an upload, and a category per bundle would make each bundle a
 	// separate analysis whose alerts close whenever it is left out.
 	multi := multiBundle(r)
+	if multi {
+		// The verdict of each bundle, as the JSON's "bundles" gives it.
+		var bundles []map[string]any
+		for _, b := range r.Bundles {
+			bundles = append(bundles, map[string]any{"name": CleanText(b.Name), "verdict": CleanText(b.Verdict),
+				"findings": b.Findings, "hosts": cleanAll(b.Hosts), "rules": cleanAll(b.Rules)})
+		}
+		run.Properties = map[string]any{"bundles": bundles}
+	}
 	for i := range fs {
 		f := &fs[i]
 		res := sarifResult{RuleID: CleanText(f.Rule), RuleIndex: ruleIndex[f.Rule], Level: sarifLevel(f.Severity)}

@@ -15,13 +15,17 @@ import (
 // sarifDoc is the part of a SARIF log the location tests read.
 type sarifDoc struct {
 	Runs []struct {
+		Properties struct {
+			Bundles []struct{ Name, Verdict string } `json:"bundles"`
+		} `json:"properties"`
 		OriginalURIBaseIDs map[string]struct {
 			URI       string `json:"uri"`
 			URIBaseID string `json:"uriBaseId"`
 		} `json:"originalUriBaseIds"`
 		Artifacts []struct {
-			Location    sarifLoc `json:"location"`
-			ParentIndex *int     `json:"parentIndex"`
+			Location    sarifLoc       `json:"location"`
+			ParentIndex *int           `json:"parentIndex"`
+			Properties  map[string]any `json:"properties"`
 		} `json:"artifacts"`
 		Results []struct {
 			Message struct {
@@ -120,6 +124,13 @@ func TestSARIFPerBundleLocations(t *testing.T) {
 			t.Fatalf("%d runs, want 1 (GitHub code scanning takes one run per tool and category)", len(doc.Runs))
 		}
 		run := doc.Runs[0]
+		var verdicts []string
+		for _, b := range run.Properties.Bundles {
+			verdicts = append(verdicts, b.Name+":"+b.Verdict)
+		}
+		if strings.Join(verdicts, " ") != "caseA:error caseB:warning" {
+			t.Errorf("run properties give the bundles' verdicts %v", verdicts)
+		}
 		bases := map[string]string{}
 		for id, b := range run.OriginalURIBaseIDs {
 			if b.URIBaseID != "" {
@@ -138,6 +149,9 @@ func TestSARIFPerBundleLocations(t *testing.T) {
 		for i, a := range run.Artifacts {
 			if got := resolveSARIF(t, bases, a.Location); got != want(paths[i]) {
 				t.Errorf("artifact %d %q resolves to %q, want %q", i, a.Location.URI, got, want(paths[i]))
+			}
+			if a.Properties["bundle"] != res.Inputs[i].Bundle {
+				t.Errorf("artifact %d: bundle %v, want %s", i, a.Properties["bundle"], res.Inputs[i].Bundle)
 			}
 		}
 		if p := run.Artifacts[2].ParentIndex; p == nil || *p != 1 {
