@@ -178,3 +178,28 @@ func TestRulesDocFields(t *testing.T) {
 		}
 	}
 }
+
+// `events --help` names every key its JSON lines carry (for the demo
+// bundle's logs of every kind).
+func TestEventsHelpNamesItsKeys(t *testing.T) {
+	help, _, _ := extriage(t, "events", "--help")
+	out, errs, code := extriage(t, "events", "--progress", "never", demo)
+	if code != 0 {
+		t.Fatalf("events: exit %d: %s", code, errs)
+	}
+	keys := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		for k := range rec {
+			keys[k] = true
+		}
+	}
+	for k := range keys {
+		if !regexp.MustCompile(`\b` + k + `\b`).MatchString(help) {
+			t.Errorf("events --help does not name %q", k)
+		}
+	}
+}
