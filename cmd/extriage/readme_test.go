@@ -203,3 +203,13 @@ func TestEventsHelpNamesItsKeys(t *testing.T) {
 		}
 	}
 }
+
+// Every -o extension `report` understands is in the README's table.
+func TestREADMEReportExtensions(t *testing.T) {
+	text := readme(t)
+	for _, e := range reportExtensions {
+		if !regexp.MustCompile("(?m)^\\| [^|]*`\\" + e.ext + "`").MatchString(text) {
+			t.Errorf("README's report table lacks %s (%s)", e.ext, e.format)
+		}
+	}
+}
