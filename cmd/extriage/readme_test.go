@@ -213,3 +213,20 @@ func TestREADMEReportExtensions(t *testing.T) {
 		}
 	}
 }
+
+// `report --per-bundle -o case.txt` writes what `scan --per-bundle` prints:
+// the findings, then the verdict per bundle and the rules across them.
+func TestReportTableMatchesScanPerBundle(t *testing.T) {
+	threeBundles(t)
+	scanOut, _, _ := extriage(t, "scan", "--per-bundle", "--progress", "never", "cases/*")
+	if _, errs, code := extriage(t, "report", "--per-bundle", "--progress", "never", "-o", "case.txt", "cases/*"); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile("case.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != scanOut || !strings.Contains(scanOut, "3 bundle(s): 1 error, 1 warning, 1 clean") {
+		t.Errorf("report -o case.txt differs from scan's table:\n%s\n---\n%s", b, scanOut)
+	}
+}
