@@ -68,6 +68,9 @@ type htmlView struct {
 	// QuotedAtInputs and QuotedAtWarnings place the note that the warnings
 	// are quoted in English (see labels.quotedAt).
 	QuotedAtInputs, QuotedAtWarnings bool
+	// WarnLang is the language of the quoted warnings ("en") when it is not
+	// the report's, for the lang attribute of their lists.
+	WarnLang string
 }
 
 // htmlBundle is one row of the verdicts per bundle.
@@ -262,6 +265,9 @@ func newHTMLView(r *Report) *htmlView {
 	}
 	q := t.quotedAt(r)
 	v.QuotedAtInputs, v.QuotedAtWarnings = q == quotedAtInputs, q == quotedAtWarnings
+	if t.WarningsQuoted != "" {
+		v.WarnLang = "en"
+	}
 	return v
 }
 

@@ -42,6 +42,9 @@ func TestPolishReportSaysWarningsAreQuoted(t *testing.T) {
 			if strings.Index(out, n) > strings.Index(out, warn) {
 				t.Errorf("%s (input warnings %v): the note comes after the first warning", format, inInputs)
 			}
+			if format == "html" && (strings.Count(out, `<ul class="warn" lang="en">`) != map[bool]int{true: 2, false: 1}[inInputs] || strings.Contains(out, `<ul class="warn">`)) {
+				t.Errorf("html (input warnings %v): the lists of English warnings are not marked lang=\"en\"", inInputs)
+			}
 			if format == "table" {
 				continue
 			}
@@ -69,6 +72,9 @@ func TestPolishReportSaysWarningsAreQuoted(t *testing.T) {
 	}
 	en := perBundleReport(detectors.English)
 	en.Warnings = []string{"batch/caseC/readme.txt: " + warn}
+	if out := string(render(t, "html", en)); strings.Contains(out, `lang="en">`) && !strings.Contains(out, `<html lang="en">`) || strings.Contains(out, `<ul class="warn" lang=`) {
+		t.Error("an English HTML report marks its warnings with a lang of their own")
+	}
 	for _, format := range []string{"html", "markdown", "table"} {
 		if out := string(render(t, format, en)); strings.Contains(out, "quoted") || strings.Contains(out, "po angielsku") {
 			t.Errorf("%s: an English report says its warnings are quoted", format)
