@@ -38,14 +38,14 @@ func (csvWriter) Write(w io.Writer, r *Report) error {
 		if len(f.Evidence) > 0 {
 			first = f.Evidence[0]
 		}
-		firstTime, quality := csvFirstTime(f.Evidence)
+		firstTime, quality := csvFirstTime(f.Evidence, r.Zone)
 		var ev strings.Builder
 		for j, e := range f.Evidence {
 			if j > 0 {
 				ev.WriteString("\n")
 			}
 			ev.WriteString(e.Location())
-			if tt := t.timeText(e); tt != "" {
+			if tt := t.timeText(e, r.Zone); tt != "" {
 				ev.WriteString(" · " + tt)
 			}
 			ev.WriteString(" · " + e.Text)
@@ -85,8 +85,8 @@ func csvCell(s string) string {
 
 // csvFirstTime returns the earliest time of the evidence that has a date
 // (RFC 3339) and its quality; failing that, the first time of day of
-// evidence that has no date.
-func csvFirstTime(es []detectors.Evidence) (string, string) {
+// evidence that has no date, on the clock the log kept (see logClock).
+func csvFirstTime(es []detectors.Evidence, zone *time.Location) (string, string) {
 	var best time.Time
 	var q parsers.TimeQuality
 	for _, e := range es {
@@ -99,7 +99,7 @@ func csvFirstTime(es []detectors.Evidence) (string, string) {
 	}
 	for _, e := range es {
 		if e.TimeQ == parsers.TimeNoDate && !e.Time.IsZero() {
-			return e.Time.UTC().Format("15:04:05"), string(e.TimeQ)
+			return logClock(e.Time, zone).Format("15:04:05"), string(e.TimeQ)
 		}
 	}
 	return "", ""

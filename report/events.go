@@ -58,9 +58,11 @@ type EventWriter interface {
 }
 
 // NewEventWriter returns a writer for format jsonl, csv or table. The
-// table marks, in lang's words, the times of logs that gave no zone or no
-// date, as the scan's table does; jsonl and csv say so in time_quality.
-func NewEventWriter(w io.Writer, format string, lang detectors.Lang) (EventWriter, error) {
+// table shows, as the scan's table does, the times of logs that gave no
+// zone or no date on the clock the log kept, in zone (the zone given for
+// such logs, --tz; nil for none, when they are marked in lang's words as
+// local times); jsonl and csv give UTC and say so in time_quality.
+func NewEventWriter(w io.Writer, format string, lang detectors.Lang, zone *time.Location) (EventWriter, error) {
 	switch strings.ToLower(format) {
 	case "jsonl", "json":
 		return &jsonlEvents{enc: json.NewEncoder(w)}, nil
@@ -72,7 +74,7 @@ func NewEventWriter(w io.Writer, format string, lang detectors.Lang) (EventWrite
 		if !ok {
 			tr = translations[detectors.English]
 		}
-		return &textEvents{w: w, tr: tr}, nil
+		return &textEvents{w: w, tr: tr, zone: zone}, nil
 	}
 	return nil, fmt.Errorf("unknown events format %q (want jsonl, csv or table)", format)
 }
@@ -109,14 +111,15 @@ func (c *csvEvents) Write(r *parsers.Record) error {
 func (c *csvEvents) Close() error { c.w.Flush(); return c.w.Error() }
 
 type textEvents struct {
-	w  io.Writer
-	tr tableText
+	w    io.Writer
+	tr   tableText
+	zone *time.Location // --tz, nil for none
 }
 
 func (t *textEvents) Write(r *parsers.Record) error {
 	ts := "-"
 	if !r.Time.IsZero() {
-		ts = strings.TrimPrefix(evidenceTime(detectors.Evidence{Time: r.Time, TimeQ: r.TimeQ}, t.tr), " ")
+		ts = strings.TrimPrefix(evidenceTime(detectors.Evidence{Time: r.Time, TimeQ: r.TimeQ}, t.tr, t.zone), " ")
 	}
 	_, err := fmt.Fprintf(t.w, "%s  %s  %s  %s\n", TerminalSafe(r.Location(), false), ts,
 		TerminalSafe(r.Host, false), Shorten(TerminalSafe(eventText(r), false), 200))

@@ -15,7 +15,7 @@ import (
 // give them, but no cell a log filled may start a spreadsheet formula.
 func TestEventsCSVDefused(t *testing.T) {
 	var buf bytes.Buffer
-	w, err := NewEventWriter(&buf, "csv", detectors.English)
+	w, err := NewEventWriter(&buf, "csv", detectors.English, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestEventsTableMarksTimeQuality(t *testing.T) {
 		}},
 	} {
 		var buf bytes.Buffer
-		w, err := NewEventWriter(&buf, "table", tc.lang)
+		w, err := NewEventWriter(&buf, "table", tc.lang, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

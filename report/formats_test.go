@@ -84,7 +84,7 @@ func TestMarkTokens(t *testing.T) {
 func TestTimelinePlacement(t *testing.T) {
 	r := sampleReport(detectors.English)
 	fs := orderedFindings(r)
-	tl := buildTimeline(fs, nil, labelsFor(r.Lang), false)
+	tl := buildTimeline(fs, nil, labelsFor(r.Lang), nil, false)
 	var dated, clock, apart int
 	for _, f := range fs {
 		for _, e := range f.Evidence {
@@ -152,7 +152,7 @@ func TestTimelinePlacement(t *testing.T) {
 
 	// No dated evidence at all: no drawing, everything listed apart.
 	none := buildTimeline([]detectors.Finding{{Rule: "r", Host: "H", Evidence: []detectors.Evidence{
-		{Path: "a.log", Line: 1, TimeQ: parsers.TimeElapsed}, {Path: "b.log", Line: 2, TimeQ: parsers.TimeNone}}}}, nil, labelsFor("en"), false)
+		{Path: "a.log", Line: 1, TimeQ: parsers.TimeElapsed}, {Path: "b.log", Line: 2, TimeQ: parsers.TimeNone}}}}, nil, labelsFor("en"), nil, false)
 	if none.Dated != nil || none.Clock != nil || len(none.Unplaced) != 2 {
 		t.Errorf("undated case: dated %v clock %v apart %d", none.Dated, none.Clock, len(none.Unplaced))
 	}
@@ -174,7 +174,7 @@ func TestTimelineEvents(t *testing.T) {
 		{Host: "EXCLNODE2", Label: "Information Store stopped", Start: detectors.Evidence{Path: "s.evtx", Record: 5, Time: utc(22, 29, 0)}},
 		{Host: "EXCLNODE1", Label: "update.exe started", Start: detectors.Evidence{Path: "kb.log", Line: 2, TimeQ: parsers.TimeElapsed}},
 	}
-	tl := buildTimeline(orderedFindings(r), r.Timeline, labelsFor(r.Lang), false)
+	tl := buildTimeline(orderedFindings(r), r.Timeline, labelsFor(r.Lang), nil, false)
 	if len(tl.Dated.Runs) != 1 || len(tl.Dated.Events) != 1 || len(tl.Clock.Runs) != 1 || !tl.HasEvents {
 		t.Fatalf("dated runs %d events %d, clock runs %d", len(tl.Dated.Runs), len(tl.Dated.Events), len(tl.Clock.Runs))
 	}

@@ -231,7 +231,7 @@ func newHTMLView(r *Report) *htmlView {
 		}
 		for _, e := range f.Evidence {
 			hf.Evidence = append(hf.Evidence, htmlEvidence{Location: oneLine(e.Location()),
-				Time: t.timeText(e), Segs: markTokens(CleanText(e.Text), f)})
+				Time: t.timeText(e, r.Zone), Segs: markTokens(CleanText(e.Text), f)})
 		}
 		if more := f.Count - len(f.Evidence); more > 0 {
 			hf.More = t.more(more)
@@ -243,7 +243,7 @@ func newHTMLView(r *Report) *htmlView {
 		g.Findings = append(g.Findings, hf)
 	}
 
-	v.Timeline = buildTimeline(fs, r.Timeline, t, v.ShowBundle)
+	v.Timeline = buildTimeline(fs, r.Timeline, t, r.Zone, v.ShowBundle)
 
 	for _, in := range r.Inputs {
 		hi := htmlInput{Path: oneLine(in.Path), Format: oneLine(string(in.Format)), Host: oneLine(in.Host),

@@ -349,9 +349,10 @@ func oneLine(s string) string {
 }
 
 // timeText renders an evidence time in the report's words: UTC for exact
-// times, marked when the log gave no zone or no date; "" when there is no
-// time.
-func (t *labels) timeText(e detectors.Evidence) string {
+// times; for a log that gave no zone or no date, the clock time the log
+// wrote, marked as such, with the zone given for such logs (zone, --tz)
+// when there is one; "" when there is no time.
+func (t *labels) timeText(e detectors.Evidence, zone *time.Location) string {
 	switch {
 	case e.TimeQ == parsers.TimeElapsed, e.TimeQ == parsers.TimeNone, e.Time.IsZero():
 		if q, ok := t.TimeQ[e.TimeQ]; ok && e.TimeQ != parsers.TimeNone {
@@ -359,11 +360,33 @@ func (t *labels) timeText(e detectors.Evidence) string {
 		}
 		return ""
 	case e.TimeQ == parsers.TimeNoDate:
-		return e.Time.UTC().Format("15:04:05") + " (" + t.TimeQ[parsers.TimeNoDate] + ")"
+		return logClock(e.Time, zone).Format("15:04:05") + zoneSuffix(zone) + " (" + t.TimeQ[parsers.TimeNoDate] + ")"
+	case e.TimeQ == parsers.TimeNoZone && zone != nil:
+		return logClock(e.Time, zone).Format("2006-01-02 15:04:05") + zoneSuffix(zone)
 	case e.TimeQ == parsers.TimeNoZone:
-		return e.Time.UTC().Format("2006-01-02 15:04:05") + " (" + t.TimeQ[parsers.TimeNoZone] + ")"
+		return logClock(e.Time, zone).Format("2006-01-02 15:04:05") + " (" + t.TimeQ[parsers.TimeNoZone] + ")"
 	}
 	return e.Time.UTC().Format("2006-01-02 15:04:05") + " UTC"
+}
+
+// logClock returns a time of a log that gave no zone or no date on the
+// clock the log kept: in zone, the zone given for such logs (--tz), whose
+// times were converted from it to UTC; without one, in UTC, where their
+// clock times are kept as read.
+func logClock(t time.Time, zone *time.Location) time.Time {
+	if zone == nil {
+		return t.UTC()
+	}
+	return t.In(zone)
+}
+
+// zoneSuffix names the zone given for logs that state none, after a
+// space; "" when none was given.
+func zoneSuffix(zone *time.Location) string {
+	if zone == nil {
+		return ""
+	}
+	return " " + zone.String()
 }
 
 // duration writes how long a break in the timeline skips, short enough to

@@ -138,7 +138,7 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 			mdRow(b, "#", t.Location, t.Time, t.Evidence)
 			mdAlign(b, "--:", "---", "---", "---")
 			for j, e := range f.Evidence {
-				mdRawRow(b, fmt.Sprint(j+1), mdCode(e.Location()), mdCell(dash(t.timeText(e))), mdCode(e.Text))
+				mdRawRow(b, fmt.Sprint(j+1), mdCode(e.Location()), mdCell(dash(t.timeText(e, r.Zone))), mdCode(e.Text))
 			}
 			b.WriteString("\n")
 		}
@@ -147,7 +147,7 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 		}
 	}
 
-	tl := buildTimeline(fs, r.Timeline, t, multi)
+	tl := buildTimeline(fs, r.Timeline, t, r.Zone, multi)
 	if len(tl.Placed)+len(tl.ClockList) > 0 {
 		p("## %s\n\n", mdText(t.Timeline))
 	}

@@ -46,6 +46,11 @@ type Report struct {
 	// DirURI). SARIF gives it as the base of its artifact URIs; when empty,
 	// the consumer decides. It is not part of the JSON document.
 	BaseURI string `json:"-"`
+	// Zone is the zone given for logs that state none (--tz), nil for
+	// none. The times of such logs are kept in UTC like all others; the
+	// formats for people show them on the clock the log kept, in this
+	// zone, as the log wrote them. It is not part of the JSON document.
+	Zone *time.Location `json:"-"`
 }
 
 // New builds a report from a scan result, with empty lists rather than

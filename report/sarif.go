@@ -248,7 +248,7 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 		}
 		if !e.Time.IsZero() && e.TimeQ != parsers.TimeElapsed {
 			if e.TimeQ == parsers.TimeNoDate {
-				props["time"] = e.Time.UTC().Format("15:04:05")
+				props["time"] = logClock(e.Time, r.Zone).Format("15:04:05")
 			} else {
 				props["time"] = e.Time.UTC().Format(time.RFC3339Nano)
 			}

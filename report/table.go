@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -62,7 +63,7 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 				TerminalSafe(f.Rule+"\n"+f.Title, true),
 				tableSeverity(r.Lang, f.Severity),
 				TerminalSafe(host, false),
-				evidenceCell(f, tr),
+				evidenceCell(f, tr, r.Zone),
 				TerminalSafe(f.Remedy+kbSuffix(f.Remedy, f.KB), false),
 			}); err != nil {
 				return err
@@ -233,7 +234,7 @@ func hostTable(w io.Writer, hosts []detectors.Host, tr tableText, multi bool) er
 	return t.Render()
 }
 
-func evidenceCell(f detectors.Finding, tr tableText) string {
+func evidenceCell(f detectors.Finding, tr tableText, zone *time.Location) string {
 	var b strings.Builder
 	for i, e := range f.Evidence {
 		if i == evidencePerRow {
@@ -243,7 +244,7 @@ func evidenceCell(f detectors.Finding, tr tableText) string {
 			b.WriteString("\n")
 		}
 		b.WriteString(TerminalSafe(e.Location(), false))
-		b.WriteString(evidenceTime(e, tr))
+		b.WriteString(evidenceTime(e, tr, zone))
 		b.WriteString("\n  " + Shorten(TerminalSafe(e.Text, false), 160))
 	}
 	if more := f.Count - min(len(f.Evidence), evidencePerRow); more > 0 {
@@ -300,18 +301,22 @@ var translations = map[detectors.Lang]tableText{
 		"PRODUCT", "BUILD", "SP/CU", "ROLE", "CLUSTER", "OS"},
 }
 
-// evidenceTime renders an evidence time as the log gave it: a time of day
-// alone when the log had no date, marked when it had no zone.
-func evidenceTime(e detectors.Evidence, tr tableText) string {
+// evidenceTime renders an evidence time as the log gave it: exact times in
+// UTC; for a log that had no zone or no date, its clock time as the log
+// wrote it (a time of day alone when it had no date), with the zone given
+// for such logs (zone, --tz), or marked as local time when none was.
+func evidenceTime(e detectors.Evidence, tr tableText, zone *time.Location) string {
 	if e.Time.IsZero() {
 		return ""
 	}
-	t := e.Time.UTC()
 	switch e.TimeQ {
 	case parsers.TimeNoDate:
-		return " " + t.Format("15:04:05") + " " + tr.noDate
+		return " " + logClock(e.Time, zone).Format("15:04:05") + zoneSuffix(zone) + " " + tr.noDate
 	case parsers.TimeNoZone:
-		return " " + t.Format("2006-01-02 15:04:05") + " " + tr.noZone
+		if zone != nil {
+			return " " + logClock(e.Time, zone).Format("2006-01-02 15:04:05") + zoneSuffix(zone)
+		}
+		return " " + e.Time.UTC().Format("2006-01-02 15:04:05") + " " + tr.noZone
 	}
-	return " " + t.Format("2006-01-02 15:04:05") + " UTC"
+	return " " + e.Time.UTC().Format("2006-01-02 15:04:05") + " UTC"
 }

@@ -159,8 +159,8 @@ var tickSteps = []time.Duration{
 // the drawing never shows it.
 var clockDay = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func onClockDay(t time.Time) time.Time {
-	t = t.UTC()
+func onClockDay(t time.Time, zone *time.Location) time.Time {
+	t = logClock(t, zone)
 	return clockDay.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute +
 		time.Duration(t.Second())*time.Second + time.Duration(t.Nanosecond()))
 }
@@ -171,8 +171,11 @@ func onClockDay(t time.Time) time.Time {
 // apart, by clock time, because placing it on the dated axis would invent
 // a date. What has only elapsed seconds or no time is listed. With multi
 // (the report holds several bundles) a lane is a server of one bundle:
-// servers of the same name in two bundles are kept apart.
-func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels, multi bool) *timeline {
+// servers of the same name in two bundles are kept apart. Times of logs
+// that gave no zone or no date are shown, and times of day drawn, on the
+// clock the log kept: in zone, the zone given for such logs (--tz), or UTC
+// (see logClock).
+func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels, zone *time.Location, multi bool) *timeline {
 	tl := &timeline{}
 	var dated, clock []tlEntry
 	order := 0
@@ -185,9 +188,9 @@ func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels, mu
 			tl.AnyNoZone = tl.AnyNoZone || en.NoZone
 			dated = append(dated, en)
 		case e.TimeQ == parsers.TimeNoDate && !e.Time.IsZero():
-			en.t = onClockDay(e.Time)
+			en.t = onClockDay(e.Time, zone)
 			if !en.end.IsZero() {
-				en.end = onClockDay(en.end)
+				en.end = onClockDay(en.end, zone)
 				if en.end.Before(en.t) { // the run went past midnight
 					en.end = en.end.Add(24 * time.Hour)
 				}
@@ -208,18 +211,18 @@ func buildTimeline(fs []detectors.Finding, events []TimelineEvent, t *labels, mu
 		f := &fs[i]
 		for _, e := range f.Evidence {
 			add(tlEntry{Num: i + 1, Href: fmt.Sprintf("#f-%d", i+1), Server: oneLine(f.Host), Bundle: bundleOf(f.Bundle),
-				Title: oneLine(f.Title), Location: oneLine(e.Location()), When: t.timeText(e),
+				Title: oneLine(f.Title), Location: oneLine(e.Location()), When: t.timeText(e, zone),
 				Class: sevClass(f.Severity)}, e)
 		}
 	}
 	for _, ev := range events {
 		en := tlEntry{Server: oneLine(ev.Host), Bundle: bundleOf(ev.Bundle), Title: oneLine(ev.Label), Location: oneLine(ev.Start.Location()),
-			When: t.timeText(ev.Start), Class: "event"}
+			When: t.timeText(ev.Start, zone), Class: "event"}
 		// A run's end counts when it is timed the same way as its start.
 		if e := ev.End; e != nil && !e.Time.IsZero() && e.TimeQ == ev.Start.TimeQ &&
 			(e.TimeQ == parsers.TimeNoDate || !e.Time.Before(ev.Start.Time)) {
 			en.end = ev.End.Time
-			if w := t.timeText(*ev.End); w != "" {
+			if w := t.timeText(*ev.End, zone); w != "" {
 				en.When += " – " + w
 			}
 		}

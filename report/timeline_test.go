@@ -47,7 +47,7 @@ func burstCase() ([]detectors.Finding, []TimelineEvent) {
 // it is.
 func TestTimelineBrokenAxis(t *testing.T) {
 	fs, evs := burstCase()
-	tl := buildTimeline(fs, evs, labelsFor(detectors.English), false)
+	tl := buildTimeline(fs, evs, labelsFor(detectors.English), nil, false)
 	d := tl.Dated
 	if d == nil {
 		t.Fatal("nothing drawn")
@@ -116,7 +116,7 @@ func TestTimelineBrokenAxis(t *testing.T) {
 		even = append(even, detectors.Finding{Rule: "r", Host: "H", Severity: detectors.Info, Evidence: []detectors.Evidence{
 			{Path: "a.evtx", Record: uint64(h + 1), Time: time.Date(2006, 3, 12, h, 0, 0, 0, time.UTC)}}})
 	}
-	if b := buildTimeline(even, nil, labelsFor(detectors.English), false).Dated.Breaks; len(b) != 0 {
+	if b := buildTimeline(even, nil, labelsFor(detectors.English), nil, false).Dated.Breaks; len(b) != 0 {
 		t.Errorf("evenly spread evidence: %d breaks", len(b))
 	}
 }
@@ -140,7 +140,7 @@ func TestTimelineLabels(t *testing.T) {
 		// at the right end, where there is no room left for its name
 		{Host: "H", Label: "Update.exe gave up (0x643)", Start: detectors.Evidence{Path: "kb.log", Line: 14, Time: utc(23, 2, 52)}},
 	}
-	tl := buildTimeline(fs, evs, labelsFor(detectors.English), false)
+	tl := buildTimeline(fs, evs, labelsFor(detectors.English), nil, false)
 	ls := tl.Dated.Labels
 	if len(ls) != len(fs) {
 		t.Fatalf("%d labels, want %d", len(ls), len(fs))

@@ -100,7 +100,7 @@ func runEvents(ctx context.Context, f *eventsFlags, args []string, stdout, stder
 		return err
 	}
 	bw := bufio.NewWriterSize(out, 64<<10)
-	ew, err := report.NewEventWriter(bw, f.format, lang)
+	ew, err := report.NewEventWriter(bw, f.format, lang, cfg.Options.Zone)
 	if err != nil {
 		closeOut()
 		return usageError("--format: %v", err)

@@ -142,7 +142,7 @@ func runReport(ctx context.Context, f *reportFlags, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	rep := run.report()
+	rep := run.report(version)
 	rep.Generated = generated
 	write := func(out io.Writer) error {
 		if err := w.Write(out, rep); err != nil {

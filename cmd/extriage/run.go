@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -41,6 +42,23 @@ type findRun struct {
 	rules  []detectors.Rule
 	res    *scan.Result
 	files  []scan.File
+	zone   *time.Location // --tz, nil for none
+}
+
+// report builds the report of the run: its findings, the zone the
+// formats for people show the times of logs that state none in, the
+// metadata of the rules that ran (user rules included, for SARIF) and the
+// working directory as the base of the relative input paths.
+func (r *findRun) report(version string) *report.Report {
+	rep := report.New(version, r.lang, r.res)
+	rep.Zone = r.zone
+	for _, rule := range r.rules {
+		rep.Rules = append(rep.Rules, rule.Meta())
+	}
+	if wd, err := os.Getwd(); err == nil {
+		rep.BaseURI = report.DirURI(wd)
+	}
+	return rep
 }
 
 // find checks the flags, loads the rules and scans the inputs: what scan
@@ -77,7 +95,11 @@ func (f *ruleFlags) find(ctx context.Context, args []string, stderr io.Writer) (
 	if ctx.Err() != nil {
 		return nil, &exitError{exitUsage, fmt.Errorf("interrupted")}
 	}
-	return &findRun{lang: lang, failOn: failOn, rules: rules, res: res, files: files}, nil
+	var zone *time.Location // scanInputs has checked the name
+	if f.tz != "" {
+		zone, _ = time.LoadLocation(f.tz)
+	}
+	return &findRun{lang: lang, failOn: failOn, rules: rules, res: res, files: files, zone: zone}, nil
 }
 
 // write sends the output to -o or standard output; the file is created only
@@ -119,18 +141,4 @@ func (r *findRun) exit(strict, warnStderr bool, stderr io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// report builds the document scan and report write: the result, the
-// metadata of the rules that ran (user rules included, for SARIF) and the
-// working directory as the base of the relative input paths.
-func (r *findRun) report() *report.Report {
-	rep := report.New(version, r.lang, r.res)
-	for _, rule := range r.rules {
-		rep.Rules = append(rep.Rules, rule.Meta())
-	}
-	if wd, err := os.Getwd(); err == nil {
-		rep.BaseURI = report.DirURI(wd)
-	}
-	return rep
 }

@@ -126,7 +126,7 @@ func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io
 		return err
 	}
 	table := strings.EqualFold(f.format, "table")
-	rep := run.report()
+	rep := run.report(version)
 	err = run.write(f.output, stdout, func(out io.Writer) error {
 		if err := w.Write(out, rep); err != nil {
 			return err

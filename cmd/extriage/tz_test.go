@@ -86,3 +86,66 @@ func TestTimeOfDayLogDatedInTZ(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeOfDayShownAsLogged: the formats for people show a time of day
+// that a log wrote without a date on the log's own clock, naming the
+// --tz zone, so that it can be found in the raw log; JSON keeps RFC 3339
+// UTC. The log was last written at 00:10 on 15 March in Warsaw, so its
+// last lines (23:59) are of the 14th.
+func TestTimeOfDayShownAsLogged(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "EX01", "Exchange Server Setup Progress.log")
+	if err := os.MkdirAll(filepath.Dir(log), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := "[23:58:00] ********** Beginning Setup run **********\r\n" +
+		"[23:58:30] Entering ScPRIVATEBaseAtom\r\n" +
+		"[23:59:00]     Error code 0XC1037B44 (31556): The version of Exchange on this computer is incompatible with the cluster\r\n" +
+		"[23:59:01] Leaving ScPRIVATEBaseAtom\r\n"
+	if err := os.WriteFile(log, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mod := time.Date(2006, 3, 14, 23, 10, 0, 0, time.UTC)
+	if err := os.Chtimes(log, mod, mod); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir) // a short path keeps the table from wrapping the evidence
+	for _, tc := range []struct {
+		args       []string
+		table      bool // read the evidence column of the terminal table
+		want, fail string
+	}{
+		{[]string{"scan", "--tz", "Europe/Warsaw", "EX01"}, true, "Progress.log:3 23:59:00 Europe/Warsaw (time of day only)", "22:59:00"},
+		{[]string{"scan", "EX01"}, true, "Progress.log:3 23:59:00 (time of day only)", "Europe/Warsaw"},
+		{[]string{"scan", "--lang", "pl", "--tz", "Europe/Warsaw", "EX01"}, true, "Progress.log:3 23:59:00 Europe/Warsaw (tylko godzina)", "22:59:00"},
+		{[]string{"events", "--format", "table", "--tz", "Europe/Warsaw", "EX01"}, false, "Progress.log:3  23:59:00 Europe/Warsaw (time of day only)", "22:59:00"},
+		{[]string{"scan", "--format", "markdown", "--tz", "Europe/Warsaw", "EX01"}, false, "23:59:00 Europe/Warsaw (time of day only, date unknown)", "22:59:00"},
+		{[]string{"scan", "--format", "html", "--tz", "Europe/Warsaw", "EX01"}, false, "23:59:00 Europe/Warsaw (time of day only, date unknown)", "22:59:00"},
+		{[]string{"scan", "--format", "json", "--tz", "Europe/Warsaw", "EX01"}, false, `"time": "2006-03-14T22:59:00Z"`, "23:59:00"},
+	} {
+		out, errs, code := extriage(t, tc.args...)
+		if code > 1 {
+			t.Fatalf("%q: exit %d: %s", tc.args, code, errs)
+		}
+		if tc.table {
+			out = tableColumn(out, 4)
+		}
+		if !strings.Contains(out, tc.want) || strings.Contains(out, tc.fail) {
+			t.Errorf("%q: want %q and no %q in:\n%s", tc.args, tc.want, tc.fail, out)
+		}
+	}
+}
+
+// tableColumn returns the text of column i (from 1) of a terminal table,
+// its lines joined by spaces, as a reader would read a wrapped cell.
+func tableColumn(out string, i int) string {
+	var cells []string
+	for _, ln := range strings.Split(out, "\n") {
+		if parts := strings.Split(ln, "│"); len(parts) > i {
+			if c := strings.TrimSpace(parts[i]); c != "" {
+				cells = append(cells, c)
+			}
+		}
+	}
+	return strings.Join(cells, " ")
+}

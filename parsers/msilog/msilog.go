@@ -13,10 +13,18 @@
 //
 // Record.Message is the text after the "MSI (s) (pid:tid) [hh:mm:ss:mmm]: " prefix,
 // or the whole line when it has none. Record.Time is the date of the last
-// "=== Verbose logging started: <date> <time> ..." header plus the time of
-// day on the line (TimeNoZone), moved to the next day when the time of day
-// falls back by more than twelve hours. Without a readable header the date
-// comes from Input.ModTime (TimeNoDate) or is unknown (zero, TimeNone).
+// "=== Verbose logging started: <date> <time> ..." header (or "logging
+// stopped" footer) plus the time of day on the line (TimeNoZone), moved to
+// the next day when the time of day falls back by more than twelve hours.
+// Lines before any header take their dates from Input.ModTime (TimeNoDate):
+// the last of them falls on its date, or the day before when its time of
+// day is more than twelve hours past ModTime's; without ModTime the date is
+// unknown (zero, TimeNone). The header, the footer and the Date
+// property write the short date of the server's culture, so one file holds
+// one day/month order: Parse first reads ahead (at most 200,000 lines) for
+// such a date that can be read only one way and reads the ambiguous ones
+// ("03/04/2024") in its order (see wintime.FileOrder); without one it
+// assumes month first for '/' and day first for '-', and warns.
 // Lines with no time of their own (properties, custom action output) have
 // TimeNone.
 //
@@ -153,7 +161,8 @@ func (p Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) 
 		return fmt.Errorf("%s: not a Windows Installer log: no \"logging started\" header or \"MSI (s)\" line at the start", in.Path)
 	}
 	st := &state{in: in, sink: sink}
-	st.clk.setFallbackDay(in.ModTime)
+	st.anchorFallback(ctx)
+	st.learnOrder(ctx)
 	lines := textio.NewLines(io.NewSectionReader(in.R, 0, in.Size))
 	var pending *parsers.Record
 	joined := 0
@@ -197,6 +206,7 @@ type state struct {
 	in      parsers.Input
 	sink    parsers.Sink
 	clk     clock
+	dates   wintime.FileOrder // the day/month order of the culture's dates
 	emitted int
 }
 
@@ -291,6 +301,11 @@ func (st *state) record(text string, n int) *parsers.Record {
 	}
 	r.Message = msg
 	st.annotate(r, msg)
+	if strings.HasPrefix(text, "Property(") {
+		if s, ok := cultureDate(text); ok {
+			st.dateOrder(s, n) // reports a Date that contradicts the file's order
+		}
+	}
 	return r
 }
 
@@ -324,7 +339,7 @@ func (st *state) header(r *parsers.Record, text string) {
 		if i := strings.Index(rest, "Build type:"); i >= 0 {
 			setField(r, "build_type", strings.TrimSpace(rest[i+len("Build type:"):]))
 		}
-		y, mo, d, ok1 := wintime.Date(dateS)
+		y, mo, d, ok1 := wintime.DateIn(dateS, st.dateOrder(dateS, r.Line))
 		tod, ok2 := parseClock(timeS)
 		if ok1 && ok2 {
 			st.clk.setHeader(y, mo, d, tod)
@@ -335,7 +350,13 @@ func (st *state) header(r *parsers.Record, text string) {
 		return
 	}
 	if m := reStopped.FindStringSubmatch(text); m != nil {
-		if tod, ok := parseClock(m[2]); ok {
+		y, mo, d, ok1 := wintime.DateIn(m[1], st.dateOrder(m[1], r.Line))
+		tod, ok2 := parseClock(m[2])
+		switch {
+		case ok1 && ok2: // a full date: it dates the lines after it, too
+			st.clk.setHeader(y, mo, d, tod)
+			r.Time, r.TimeQ = st.clk.at(tod)
+		case ok2:
 			st.stamp(r, tod)
 		}
 	}

@@ -16,7 +16,8 @@ import (
 // with run indices that start at 1 and grow by at most one; never more
 // records than lines; suppressed errors only on error records; and, for
 // time-only stamps anchored on ModTime, the last stamped record on
-// ModTime's date.
+// ModTime's date (ModTime is noon: no time of day is more than twelve
+// hours past it, which would put the line on the day before).
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("testdata/*")
 	for _, p := range seeds {

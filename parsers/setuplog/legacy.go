@@ -2,6 +2,7 @@ package setuplog
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -72,8 +73,9 @@ func (c *dayClock) add(sec int) {
 	c.prev = sec
 }
 
-// countRollovers reads the whole input once and counts the day rollovers.
-func countRollovers(ctx context.Context, in parsers.Input) (int, error) {
+// countRollovers reads the whole input once and counts the day rollovers;
+// it also returns the time of day of the last stamped line (-1 for none).
+func countRollovers(ctx context.Context, in parsers.Input) (int, int, error) {
 	src := newLineSource(ctx, in, nil)
 	c := dayClock{prev: -1}
 	for src.next() {
@@ -81,7 +83,38 @@ func countRollovers(ctx context.Context, in parsers.Input) (int, error) {
 			c.add(s)
 		}
 	}
-	return c.days, src.fail()
+	return c.days, c.prev, src.fail()
+}
+
+// The file's modification time is one more reading of the log's clock,
+// taken after its last line. When it is earlier in the day than the last
+// line by more than mtimeRollover, the log passed midnight before the file
+// was last written, and the last line belongs to the day before. A smaller
+// step back cannot be midnight: the modification time was read in another
+// zone than the one the log's clock kept (no --tz, or a wrong one), or the
+// file was copied without its time (a git checkout, some copy tools), and
+// the date is kept. Neither case earns a warning: the modification time
+// says too little to tell them apart, and the records' no-date quality
+// already says where their date comes from. The bound is wider than
+// rolloverGap because zones differ by up to twelve hours or so, while lines
+// of one log do not.
+const mtimeRollover = 12 * 3600
+
+// anchorDay returns the date (midnight, UTC) of day 0 of a 2000/2003 log
+// whose clock counted days rollovers and whose last stamped line has the
+// time of day last (-1 for none), given the file's modification time mt.
+func (p *legacyParse) anchorDay(mt time.Time, days, last int) time.Time {
+	y, m, d := mt.Date()
+	h, mi, s := mt.Clock()
+	if back := last - (h*3600 + mi*60 + s); last >= 0 && back > mtimeRollover {
+		days++
+	}
+	return time.Date(y, m, d-days, 0, 0, 0, 0, time.UTC)
+}
+
+// clockText writes a time of day in seconds as HH:MM:SS.
+func clockText(sec int) string {
+	return fmt.Sprintf("%02d:%02d:%02d", sec/3600, sec/60%60, sec%60)
 }
 
 // legacyParse is the state of parsing one 5.5 or 2000/2003 log.
@@ -103,12 +136,11 @@ func parseLegacy(ctx context.Context, o *out, gen string) error {
 	p := &legacyParse{o: o, gen: gen, b: builder{o: o}, run: 1, clock: dayClock{prev: -1}}
 	p.base = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC) // not day 1: its midnight is the zero Time, "unknown"
 	if mt := o.in.ModTime; !mt.IsZero() {
-		days, err := countRollovers(ctx, o.in)
+		days, last, err := countRollovers(ctx, o.in)
 		if err != nil && ctx.Err() != nil {
 			return err
 		}
-		y, m, d := mt.Date()
-		p.base = time.Date(y, m, d-days, 0, 0, 0, 0, time.UTC)
+		p.base = p.anchorDay(mt, days, last)
 	}
 	src := newLineSource(ctx, o.in, o)
 	for !o.stopped && src.next() {

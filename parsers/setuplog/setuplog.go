@@ -51,8 +51,11 @@
 //
 // 2000/2003 records: Time is the time of day on a date anchored to the
 // input's ModTime (TimeQ no-date): the last stamped line falls on ModTime's
-// calendar date (as ModTime's location gives it), and each time the clock
-// goes backwards by more than an hour a day is counted, so earlier lines get
+// calendar date (as ModTime's location gives it), or on the day before when
+// its time of day is more than twelve hours later than ModTime's (the log
+// passed midnight before the file was last written; a smaller difference is
+// a zone mismatch and draws a warning), and each time the clock goes
+// backwards by more than an hour a day is counted, so earlier lines get
 // earlier dates. Without a ModTime the first line falls on 0001-01-02 (a
 // year-1 date that tells the date is unknown; not 0001-01-01, whose midnight
 // is the zero Time that means "no time").

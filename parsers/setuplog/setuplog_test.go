@@ -337,6 +337,58 @@ func TestLegacyDates(t *testing.T) {
 	}
 }
 
+// TestLegacyLastLineAfterModTime: the file was last written after its last
+// line, so a last line whose time of day is later than ModTime's (by more
+// than a zone could account for) passed midnight before the write: it and
+// the lines before it move back a day. A smaller difference is a zone
+// mismatch: the dates stay and a warning names the file.
+func TestLegacyLastLineAfterModTime(t *testing.T) {
+	warsaw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		t.Skip(err)
+	}
+	tests := []struct {
+		name  string
+		log   string
+		mod   time.Time
+		want  []string
+		warns int
+	}{
+		{"last line before midnight, written after",
+			"[23:10:00] Entering A::B\n[23:59:00] x\n",
+			time.Date(2006, 3, 15, 0, 10, 0, 0, time.UTC),
+			[]string{"2006-03-14T23:10:00Z", "2006-03-14T23:59:00Z"}, 0},
+		{"earlier midnight crossings walk back from there",
+			"[22:00:00] Entering A::B\n[00:30:00] y\n[23:59:00] z\n",
+			time.Date(2006, 3, 15, 0, 10, 0, 0, warsaw),
+			[]string{"2006-03-13T22:00:00Z", "2006-03-14T00:30:00Z", "2006-03-14T23:59:00Z"}, 0},
+		{"last line at the modification time",
+			"[23:10:00] Entering A::B\n[00:10:00] x\n",
+			time.Date(2006, 3, 15, 0, 10, 0, 0, time.UTC),
+			[]string{"2006-03-14T23:10:00Z", "2006-03-15T00:10:00Z"}, 0},
+		{"zone mismatch or a copied file: two hours later keeps the date, silently",
+			"[12:00:00] Entering A::B\n[14:30:00] x\n",
+			time.Date(2006, 3, 15, 12, 31, 0, 0, time.UTC),
+			[]string{"2006-03-15T12:00:00Z", "2006-03-15T14:30:00Z"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseBytes(t, "Exchange Server Setup Progress.log", []byte(tt.log), tt.mod)
+			if res.err != nil || len(res.recs) != len(tt.want) {
+				t.Fatalf("err %v, %d records", res.err, len(res.recs))
+			}
+			for i, r := range res.recs {
+				if got := r.Time.Format(time.RFC3339); got != tt.want[i] || r.TimeQ != parsers.TimeNoDate {
+					t.Errorf("line %d: %s %q, want %s no-date", r.Line, got, r.TimeQ, tt.want[i])
+				}
+			}
+			if len(res.warns) != tt.warns {
+				t.Fatalf("warnings %v, want %d", res.warns, tt.warns)
+			}
+		})
+	}
+}
+
 // TestIgnoredFrames covers which errors an IGNORING marker suppresses.
 func TestIgnoredFrames(t *testing.T) {
 	const ec = "           Error code 0XC0070424 (1060): The specified service does not exist as an installed service.\n"
