@@ -258,8 +258,9 @@ func TestHTMLContent(t *testing.T) {
 		html := string(render(t, "html", sampleReport(lang)))
 		md := string(render(t, "markdown", sampleReport(lang)))
 		warned := fmt.Sprintf(labelsFor(lang).StatusWarned, 1)
+		ul := map[detectors.Lang]string{detectors.English: `<ul class="warn">`, detectors.Polish: `<ul class="warn" lang="en">`}[lang]
 		if !strings.Contains(html, `<tr class="sev-warning"><td class="path">contoso-case/EXCLNODE2/System.evtx</td>`) ||
-			!strings.Contains(html, `<td class="status">`+htmlText(warned)+`<ul class="warn"><li>chunk 3 at offset 0x31000`) {
+			!strings.Contains(html, `<td class="status">`+htmlText(warned)+ul+`<li>chunk 3 at offset 0x31000`) {
 			t.Errorf("%s: html: the partly read System.evtx is not marked %q", lang, warned)
 		}
 		if !strings.Contains(html, `<tr class=""><td class="path">contoso-case/EXCLNODE1/KB912442.log</td>`) {
@@ -444,7 +445,7 @@ var sarifShapes = map[string]sarifShape{
 	"log": {props: map[string]string{"$schema": "string", "version": "string", "runs": "[]run",
 		"inlineExternalProperties": "[]any", "properties": "bag"}, required: []string{"version", "runs"}},
 	"run": {props: map[string]string{"tool": "tool", "invocations": "[]invocation", "conversion": "any",
-		"language": "string", "versionControlProvenance": "[]any", "originalUriBaseIds": "any",
+		"language": "string", "versionControlProvenance": "[]any", "originalUriBaseIds": "uriBaseIds",
 		"artifacts": "[]artifact", "logicalLocations": "[]logicalLocation", "graphs": "[]any", "results": "[]result",
 		"automationDetails": "any", "runAggregates": "[]any", "baselineGuid": "string", "redactionTokens": "[]string",
 		"defaultEncoding": "string", "defaultSourceLanguage": "string", "newlineSequences": "[]string",
@@ -559,6 +560,21 @@ func checkSARIF(t *testing.T, v any, kind, path string) {
 		for k, x := range m {
 			if _, ok := x.(string); !ok {
 				t.Errorf("%s.%s: want a string, got %T", path, k, x)
+			}
+		}
+		return
+	case "uriBaseIds": // uriBaseId -> artifactLocation whose uri ends in "/"
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Errorf("%s: want an object, got %T", path, v)
+			return
+		}
+		for k, x := range m {
+			checkSARIF(t, x, "artifactLocation", path+"."+k)
+			if loc, _ := x.(map[string]any); loc != nil {
+				if u, _ := loc["uri"].(string); !strings.HasSuffix(u, "/") {
+					t.Errorf("%s.%s: base URI %q does not end in /", path, k, u)
+				}
 			}
 		}
 		return
@@ -753,6 +769,10 @@ func TestArtifactURI(t *testing.T) {
 		{`\\fs01\logs\setup.log`, "file://fs01/logs/setup.log"},
 		{"logs.zip!EXCLNODE1/System.evtx", "logs.zip%21EXCLNODE1/System.evtx"},
 		{"a:b/c.log", "./a:b/c.log"},
+		// Every byte a path may not hold is encoded; UTF-8 byte by byte.
+		{"Dziennik zdarzeń/100%?[1].log", "Dziennik%20zdarze%C5%84/100%25%3F%5B1%5D.log"},
+		{"a.zip!b.zip!Setup (2).log", "a.zip%21b.zip%21Setup%20(2).log"},
+		{"/srv/c.zip!x.log", "file:///srv/c.zip%21x.log"},
 	}
 	for _, tt := range tests {
 		if got := artifactURI(tt.in); got != tt.want {

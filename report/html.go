@@ -65,6 +65,12 @@ type htmlView struct {
 	Timeline      *timeline
 	Inputs        []htmlInput
 	Warnings      []string
+	// QuotedAtInputs and QuotedAtWarnings place the note that the warnings
+	// are quoted in English (see labels.quotedAt).
+	QuotedAtInputs, QuotedAtWarnings bool
+	// WarnLang is the language of the quoted warnings ("en") when it is not
+	// the report's, for the lang attribute of their lists.
+	WarnLang string
 }
 
 // htmlBundle is one row of the verdicts per bundle.
@@ -256,6 +262,11 @@ func newHTMLView(r *Report) *htmlView {
 	}
 	for _, w := range r.Warnings {
 		v.Warnings = append(v.Warnings, CleanText(w))
+	}
+	q := t.quotedAt(r)
+	v.QuotedAtInputs, v.QuotedAtWarnings = q == quotedAtInputs, q == quotedAtWarnings
+	if t.WarningsQuoted != "" {
+		v.WarnLang = "en"
 	}
 	return v
 }

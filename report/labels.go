@@ -43,6 +43,12 @@ type labels struct {
 	Unreadable, LogsRead, Severity, Bundles, Title2   string
 	OfTotal                                           string // "%d of %d" bundles
 	NoRulesFired                                      string
+	// HostInBundle names a server (%[1]s) of bundle %[2]s where a line
+	// has room for no bundle column (SARIF result messages).
+	HostInBundle string
+	// WarningsQuoted says, once per report, that the warnings are quoted
+	// in English as the parsers and the scan wrote them; empty in English.
+	WarningsQuoted string
 	// Summary is the line under the title: %[1]d findings (noun %[2]s) on
 	// %[3]d servers (%[4]s); %[5]d of %[6]d input files (%[7]s) read. The
 	// nouns come from FindingN, ServerN and FileN, each [one, other], and
@@ -78,6 +84,7 @@ var labelSets = map[detectors.Lang]*labels{
 		OS:                 "Operating system",
 		ClusterNode:        "node",
 		NoServer:           "(no server named)",
+		HostInBundle:       "%[1]s (bundle %[2]s)",
 		Findings:           "Findings",
 		Rule:               "Rule",
 		Count:              "Matching records",
@@ -165,6 +172,8 @@ var labelSets = map[detectors.Lang]*labels{
 		OS:                 "System operacyjny",
 		ClusterNode:        "węzeł",
 		NoServer:           "(serwer nieznany)",
+		HostInBundle:       "%[1]s (pakiet %[2]s)",
+		WarningsQuoted:     "Ostrzeżenia dotyczące plików wejściowych są przytoczone po angielsku, dosłownie w brzmieniu, w jakim zapisał je extriage podczas odczytu plików.",
 		Findings:           "Wyniki",
 		Rule:               "Reguła",
 		Count:              "Pasujące rekordy",
@@ -238,6 +247,32 @@ func labelsFor(l detectors.Lang) *labels {
 		return t
 	}
 	return labelSets[detectors.English]
+}
+
+// Where a report says WarningsQuoted: before the first warning it shows.
+const (
+	quotedNowhere = iota
+	quotedAtInputs
+	quotedAtWarnings
+)
+
+// quotedAt says where the report says, once, that its warnings are quoted
+// in English: at the input files when one of them shows warnings (they come
+// first), else at the list of warnings, and nowhere when there are none or
+// the report is in English.
+func (t *labels) quotedAt(r *Report) int {
+	if t.WarningsQuoted == "" {
+		return quotedNowhere
+	}
+	for _, in := range r.Inputs {
+		if len(in.Warnings) > 0 {
+			return quotedAtInputs
+		}
+	}
+	if len(r.Warnings) > 0 {
+		return quotedAtWarnings
+	}
+	return quotedNowhere
 }
 
 // sevLabel names a severity in the report's language.

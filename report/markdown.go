@@ -169,7 +169,11 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 		b.WriteString("\n")
 	}
 
+	quoted := t.quotedAt(r)
 	p("## %s\n\n", mdText(t.Inputs))
+	if quoted == quotedAtInputs {
+		p("%s\n\n", mdText(t.WarningsQuoted))
+	}
 	if len(r.Inputs) == 0 {
 		p("%s\n\n", mdText(t.None))
 	} else {
@@ -186,6 +190,9 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 		b.WriteString("\n")
 	}
 	p("## %s\n\n", mdText(t.Warnings))
+	if quoted == quotedAtWarnings {
+		p("%s\n\n", mdText(t.WarningsQuoted))
+	}
 	if len(r.Warnings) == 0 {
 		p("%s\n", mdText(t.None))
 	}

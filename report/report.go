@@ -41,6 +41,11 @@ type Report struct {
 	// describe rules (SARIF); when nil, the built-in catalog is consulted.
 	// It is not part of the JSON document.
 	Rules []*detectors.Meta `json:"-"`
+	// BaseURI is the file: URI, ending in "/", of the directory relative
+	// input paths are relative to (the working directory of the scan; see
+	// DirURI). SARIF gives it as the base of its artifact URIs; when empty,
+	// the consumer decides. It is not part of the JSON document.
+	BaseURI string `json:"-"`
 	// Zone is the zone given for logs that state none (--tz), nil for
 	// none. The times of such logs are kept in UTC like all others; the
 	// formats for people show them on the clock the log kept, in this

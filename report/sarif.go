@@ -4,8 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -40,9 +40,12 @@ type (
 		Tool        sarifTool         `json:"tool"`
 		Invocations []sarifInvocation `json:"invocations"`
 		Language    string            `json:"language,omitempty"`
-		Artifacts   []sarifArtifact   `json:"artifacts,omitempty"`
-		Results     []sarifResult     `json:"results"`
-		Properties  map[string]any    `json:"properties,omitempty"`
+		// OriginalURIBaseIDs says where the base of the relative artifact
+		// URIs lies on the machine that ran the scan.
+		OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds,omitempty"`
+		Artifacts          []sarifArtifact                  `json:"artifacts,omitempty"`
+		Results            []sarifResult                    `json:"results"`
+		Properties         map[string]any                   `json:"properties,omitempty"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -81,13 +84,16 @@ type (
 	}
 	sarifArtifact struct {
 		Location sarifArtifactLocation `json:"location"`
-		Length   int64                 `json:"length"`
-		Hashes   map[string]string     `json:"hashes,omitempty"`
-		Props    map[string]any        `json:"properties,omitempty"`
+		// ParentIndex is the artifact of the archive a member was read from.
+		ParentIndex *int              `json:"parentIndex,omitempty"`
+		Length      int64             `json:"length"`
+		Hashes      map[string]string `json:"hashes,omitempty"`
+		Props       map[string]any    `json:"properties,omitempty"`
 	}
 	sarifArtifactLocation struct {
-		URI   string `json:"uri"`
-		Index *int   `json:"index,omitempty"`
+		URI       string `json:"uri"`
+		URIBaseID string `json:"uriBaseId,omitempty"`
+		Index     *int   `json:"index,omitempty"`
 	}
 	sarifResult struct {
 		RuleID              string            `json:"ruleId"`
@@ -144,7 +150,7 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 	t := labelsFor(r.Lang)
 	fs := orderedFindings(r)
 	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{Name: "extriage", Version: CleanText(r.Version),
+		Tool: sarifTool{Driver: sarifDriver{Name: "extriage", Version: sarifVersion(r.Version),
 			InformationURI: "https://github.com/extriage/extriage", Language: string(langOf(r)),
 			Rules: []sarifRule{}}},
 		Language: string(langOf(r)),
@@ -159,12 +165,17 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 	}
 	run.Invocations = []sarifInvocation{inv}
 
+	if r.BaseURI != "" {
+		run.OriginalURIBaseIDs = map[string]sarifArtifactLocation{sarifSrcRoot: {URI: CleanText(r.BaseURI)}}
+	}
+
 	artifactIndex := map[string]int{}
+	var artifactPaths []string
 	for _, in := range r.Inputs {
 		if _, dup := artifactIndex[in.Path]; dup {
 			continue
 		}
-		a := sarifArtifact{Location: sarifArtifactLocation{URI: artifactURI(in.Path)}, Length: in.Bytes}
+		a := sarifArtifact{Location: sarifArtifactLocationOf(in.Path), Length: in.Bytes}
 		if in.SHA256 != "" {
 			a.Hashes = map[string]string{"sha-256": CleanText(in.SHA256)}
 		}
@@ -174,6 +185,9 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 		}
 		if in.Host != "" {
 			props["host"] = CleanText(in.Host)
+		}
+		if in.Bundle != "" {
+			props["bundle"] = CleanText(in.Bundle)
 		}
 		if in.Records > 0 {
 			props["records"] = in.Records
@@ -188,10 +202,33 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 			a.Props = props
 		}
 		artifactIndex[in.Path] = len(run.Artifacts)
+		artifactPaths = append(artifactPaths, in.Path)
 		run.Artifacts = append(run.Artifacts, a)
 	}
+	// An archive member names the archive it was read from as its parent
+	// (inputs list an archive before its members, but look it up anyway).
+	for i, p := range artifactPaths {
+		if j := strings.LastIndexByte(p, '!'); j > 0 {
+			if pi, ok := artifactIndex[p[:j]]; ok && pi != i {
+				run.Artifacts[i].ParentIndex = &pi
+			}
+		}
+	}
+	// The first log read of each server (and of each bundle, for findings
+	// that name no server), for findings without evidence.
+	serverLog := map[[2]string]string{}
+	for _, in := range r.Inputs {
+		if in.Unrecognised || in.Failed || in.Records == 0 {
+			continue
+		}
+		for _, k := range [][2]string{{in.Bundle, in.Host}, {in.Bundle, ""}} {
+			if _, ok := serverLog[k]; !ok {
+				serverLog[k] = in.Path
+			}
+		}
+	}
 	location := func(e detectors.Evidence) sarifLocation {
-		al := sarifArtifactLocation{URI: artifactURI(e.Path)}
+		al := sarifArtifactLocationOf(e.Path)
 		if i, ok := artifactIndex[e.Path]; ok {
 			al.Index = &i
 		}
@@ -233,12 +270,32 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 		ruleIndex[f.Rule] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(r, &f, t))
 	}
+	// With several bundles (scan --per-bundle) the results stay in the one
+	// run, each saying its bundle in the message (what viewers show) and in
+	// the "bundle" and "host" properties (for tools). One run per bundle
+	// would read better in the SARIF viewer's run list, but GitHub code
+	// scanning no longer accepts several runs of one tool and category in
+	// an upload, and a category per bundle would make each bundle a
+	// separate analysis whose alerts close whenever it is left out.
+	multi := multiBundle(r)
+	if multi {
+		// The verdict of each bundle, as the JSON's "bundles" gives it.
+		var bundles []map[string]any
+		for _, b := range r.Bundles {
+			bundles = append(bundles, map[string]any{"name": CleanText(b.Name), "verdict": CleanText(b.Verdict),
+				"findings": b.Findings, "hosts": cleanAll(b.Hosts), "rules": cleanAll(b.Rules)})
+		}
+		run.Properties = map[string]any{"bundles": bundles}
+	}
 	for i := range fs {
 		f := &fs[i]
 		res := sarifResult{RuleID: CleanText(f.Rule), RuleIndex: ruleIndex[f.Rule], Level: sarifLevel(f.Severity)}
 		host := f.Host
 		if host == "" {
 			host = t.NoServer
+		}
+		if multi && f.Bundle != "" {
+			host = fmt.Sprintf(t.HostInBundle, host, f.Bundle)
 		}
 		res.Message = sarifText{CleanText(host + ": " + f.Title + ". " + f.Remedy)}
 		for j, e := range f.Evidence {
@@ -249,6 +306,16 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 			id := j + 1
 			loc.ID = &id
 			res.RelatedLocations = append(res.RelatedLocations, loc)
+		}
+		if len(f.Evidence) == 0 {
+			// A result needs a location to be shown (GitHub code scanning
+			// requires one): without evidence, the first log of its server.
+			if p, ok := serverLog[[2]string{f.Bundle, f.Host}]; ok {
+				al := sarifArtifactLocationOf(p)
+				i := artifactIndex[p]
+				al.Index = &i
+				res.Locations = []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: al}}}
+			}
 		}
 		key := f.Bundle + "\x00" + f.Host + "\x00" + f.Rule
 		if len(f.Evidence) > 0 {
@@ -276,6 +343,16 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
+}
+
+// sarifVersion is the tool's version as SARIF wants it, starting with its
+// number: "v1.2.0" becomes "1.2.0"; a version without one ("dev") stays.
+func sarifVersion(v string) string {
+	v = CleanText(v)
+	if len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		return v[1:]
+	}
+	return v
 }
 
 // sarifRuleOf describes the rule of finding f: its catalog text when the
@@ -347,29 +424,79 @@ func cleanAll(ss []string) []string {
 
 var driveLetter = regexp.MustCompile(`^[A-Za-z]:/`)
 
+// sarifSrcRoot is the uriBaseId of every relative artifact URI: the
+// directory the scan ran in, which Report.BaseURI gives (as the run's
+// originalUriBaseIds) and GitHub code scanning takes as the checkout root.
+const sarifSrcRoot = "%SRCROOT%"
+
+// sarifArtifactLocationOf locates an input path: a relative path relative
+// to %SRCROOT%, an absolute one as a file: URI of its own (SARIF wants no
+// uriBaseId on an absolute URI).
+func sarifArtifactLocationOf(p string) sarifArtifactLocation {
+	u := artifactURI(p)
+	if strings.HasPrefix(u, "file:") {
+		return sarifArtifactLocation{URI: u}
+	}
+	return sarifArtifactLocation{URI: u, URIBaseID: sarifSrcRoot}
+}
+
+// DirURI returns the file: URI, ending in "/", of an absolute directory
+// path (Unix, Windows or UNC), for Report.BaseURI; "" when dir is not
+// absolute.
+func DirURI(dir string) string {
+	u := artifactURI(dir)
+	if !strings.HasPrefix(u, "file:") {
+		return ""
+	}
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u
+}
+
 // artifactURI turns an input path into a URI reference: a relative path
 // stays relative, an absolute one (Unix or Windows, with either slash)
-// becomes a file: URI. Archive members ("a.zip!dir/f.log") keep their "!".
+// becomes a file: URI. Every byte a path segment may not hold, and "!", is
+// percent-encoded: an archive member "a.zip!dir/f.log" becomes
+// "a.zip%21dir/f.log", which decodes back to the path the other formats
+// print, while a literal "!" could be taken for the "jar:...!/" archive
+// separator by some viewers, none of which can open a member anyway.
+// The archive itself is the member's parent artifact.
 func artifactURI(p string) string {
 	p = CleanText(strings.ReplaceAll(p, `\`, "/"))
 	switch {
 	case strings.HasPrefix(p, "//"): // a UNC path: //server/share/...
 		host, rest, _ := strings.Cut(p[2:], "/")
-		u := url.URL{Scheme: "file", Host: host, Path: "/" + rest}
-		return u.String()
+		return "file://" + escapeURIPath(host) + escapeURIPath("/"+rest)
 	case strings.HasPrefix(p, "/"):
-		u := url.URL{Scheme: "file", Path: p}
-		return u.String()
+		return "file://" + escapeURIPath(p)
 	case driveLetter.MatchString(p):
-		u := url.URL{Scheme: "file", Path: "/" + p}
-		return u.String()
+		return "file:///" + escapeURIPath(p)
 	}
-	u := url.URL{Path: p}
-	s := u.EscapedPath()
+	s := escapeURIPath(p)
 	// A relative reference whose first segment holds a colon would read as
 	// a scheme; "./" keeps it a path.
 	if first, _, _ := strings.Cut(s, "/"); strings.Contains(first, ":") {
 		s = "./" + s
 	}
 	return s
+}
+
+// escapeURIPath percent-encodes p for the path of a URI (RFC 3986): it
+// keeps the unreserved characters, "/" and the sub-delimiters but "!",
+// and encodes every other byte (so UTF-8 names are encoded byte by byte).
+func escapeURIPath(p string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/$&'()*+,;=:@", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }

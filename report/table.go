@@ -61,7 +61,7 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 			}
 			if err := t.Append([]string{
 				TerminalSafe(f.Rule+"\n"+f.Title, true),
-				f.Severity.String(),
+				tableSeverity(r.Lang, f.Severity),
 				TerminalSafe(host, false),
 				evidenceCell(f, tr, r.Zone),
 				TerminalSafe(f.Remedy+kbSuffix(f.Remedy, f.KB), false),
@@ -78,12 +78,81 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 	}
 	fmt.Fprintln(w, summaryLine(r, tr))
 	if len(r.Warnings) > 0 {
+		if q := labelsFor(r.Lang).WarningsQuoted; q != "" {
+			fmt.Fprintln(w, q)
+		}
 		fmt.Fprintf(w, "%s (%d):\n", tr.warnings, len(r.Warnings))
 		for _, s := range r.Warnings {
 			fmt.Fprintln(w, "  "+TerminalSafe(s, false))
 		}
 	}
 	return nil
+}
+
+// tableSeverity names a severity in the table: the word the flags take
+// (error), or in a Polish table its Polish name (błąd).
+func tableSeverity(l detectors.Lang, s detectors.Severity) string {
+	if l == detectors.Polish {
+		return strings.ToLower(labelsFor(l).sevLabel(s))
+	}
+	return s.String()
+}
+
+// WriteBundleTable prints, after the findings table of a --per-bundle
+// scan, one line per bundle with its verdict, then the rules that fired
+// across the bundles (on how many of them), in the report's language.
+func WriteBundleTable(w io.Writer, r *Report) error {
+	pl := r.Lang == detectors.Polish
+	t := labelsFor(r.Lang)
+	tr := translations[r.Lang]
+	ofTotal := "%d of %d"
+	if pl {
+		ofTotal = t.OfTotal
+	}
+	fmt.Fprintln(w)
+	bt := tablewriter.NewWriter(w)
+	bt.Header(tr.bundle, tr.verdict, tr.findings, tr.hosts, tr.logsRead, strings.ToUpper(tr.warnings))
+	for _, b := range r.Bundles {
+		hosts := strings.Join(b.Hosts, ", ")
+		if hosts == "" {
+			hosts = "-"
+		}
+		verdict := b.Verdict
+		if pl {
+			verdict, _ = t.bundleVerdict(b.Verdict)
+		}
+		if err := bt.Append([]string{TerminalSafe(b.Name, false), verdict, fmt.Sprint(b.Findings),
+			TerminalSafe(hosts, false), fmt.Sprintf(ofTotal, b.Read, b.Inputs), fmt.Sprint(b.Warnings)}); err != nil {
+			return err
+		}
+	}
+	if err := bt.Render(); err != nil {
+		return err
+	}
+	if pl {
+		fmt.Fprintln(w, t.bundleSummary(r))
+	} else {
+		var parts []string
+		for _, v := range verdictOrder {
+			if n := r.Summary.Verdicts[v]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, v))
+			}
+		}
+		fmt.Fprintf(w, "%d bundle(s): %s\n", r.Summary.Bundles, strings.Join(parts, ", "))
+	}
+	if len(r.Summary.Rules) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	rt := tablewriter.NewWriter(w)
+	rt.Header(tr.rule, tr.severity, tr.bundles, tr.findings, tr.title)
+	for _, rs := range r.Summary.Rules {
+		if err := rt.Append([]string{rs.Rule, tableSeverity(r.Lang, rs.Severity), fmt.Sprintf(ofTotal, rs.Bundles, r.Summary.Bundles),
+			fmt.Sprint(rs.Findings), TerminalSafe(rs.Title, false)}); err != nil {
+			return err
+		}
+	}
+	return rt.Render()
 }
 
 // kbSuffix names the KB articles of a finding that its remedy does not
@@ -209,6 +278,7 @@ func summaryLine(r *Report, tr tableText) string {
 type tableText struct {
 	rule, severity, host, evidence, remedy, warnings, more string
 	bundle                                                 string
+	verdict, findings, hosts, logsRead, bundles, title     string // the tables of --per-bundle
 	noDate, noZone                                         string
 	product, build, level, role, cluster, os               string
 }
@@ -216,14 +286,17 @@ type tableText struct {
 var translations = map[detectors.Lang]tableText{
 	detectors.English: {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
 		"(+%d more)", "BUNDLE",
+		"VERDICT", "FINDINGS", "HOSTS", "LOGS READ", "BUNDLES", "TITLE",
 		"(time of day only)", "(local time)",
 		"PRODUCT", "BUILD", "SP/CU", "ROLE", "CLUSTER", "OS"},
 	detectors.Polish: {"REGUŁA", "WAGA", "SERWER", "DOWODY", "ZALECENIE", "Ostrzeżenia",
 		"(i %d więcej)", "PAKIET",
+		"OCENA", "WYNIKI", "SERWERY", "ODCZYTANE DZIENNIKI", "PAKIETY", "TYTUŁ",
 		"(tylko godzina)", "(czas lokalny)",
 		"PRODUKT", "KOMPILACJA", "SP/CU", "ROLA", "KLASTER", "SYSTEM"},
 	"": {"RULE", "SEVERITY", "HOST", "EVIDENCE", "REMEDY", "Warnings",
 		"(+%d more)", "BUNDLE",
+		"VERDICT", "FINDINGS", "HOSTS", "LOGS READ", "BUNDLES", "TITLE",
 		"(time of day only)", "(local time)",
 		"PRODUCT", "BUILD", "SP/CU", "ROLE", "CLUSTER", "OS"},
 }

@@ -32,9 +32,10 @@ func newEventsCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "events [flags] PATH...",
 		Short: "Dump the normalised records of every log read",
 		Long: `Writes one normalised record per line: path, format, record or line, time
-(RFC 3339, UTC), host, provider, event_id, level, channel, data (the EventData
-or insertion strings, in order) and message where the format has one. Text
-logs whose stamps carry no zone or no date say so in time_quality.`,
+(RFC 3339, UTC), host, provider, event_id, qualifiers, level, channel, data
+(the EventData or insertion strings, in order), message where the format has
+one and fields (format-specific values, as rules see them). Text logs whose
+stamps carry no zone or no date say so in time_quality.`,
 		Example: `  extriage events Application.evtx
   extriage events --provider MSExchangeCluster --id 1025 bundle/
   extriage events --include '*.evtx' EXCH01-315.zip

@@ -144,10 +144,17 @@ func runReport(ctx context.Context, f *reportFlags, args []string, stdout, stder
 	}
 	rep := run.report(version)
 	rep.Generated = generated
-	for _, r := range run.rules {
-		rep.Rules = append(rep.Rules, r.Meta())
+	write := func(out io.Writer) error {
+		if err := w.Write(out, rep); err != nil {
+			return err
+		}
+		// A table report of several bundles ends as scan's does.
+		if f.perBundle && format == "table" {
+			return report.WriteBundleTable(out, rep)
+		}
+		return nil
 	}
-	if err := run.write(f.output, stdout, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
+	if err := run.write(f.output, stdout, write); err != nil {
 		return err
 	}
 	return run.exit(f.strict, true, stderr)

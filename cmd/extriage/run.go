@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -44,11 +45,19 @@ type findRun struct {
 	zone   *time.Location // --tz, nil for none
 }
 
-// report builds the report of the run: its findings, and the zone the
-// formats for people show the times of logs that state none in.
+// report builds the report of the run: its findings, the zone the
+// formats for people show the times of logs that state none in, the
+// metadata of the rules that ran (user rules included, for SARIF) and the
+// working directory as the base of the relative input paths.
 func (r *findRun) report(version string) *report.Report {
 	rep := report.New(version, r.lang, r.res)
 	rep.Zone = r.zone
+	for _, rule := range r.rules {
+		rep.Rules = append(rep.Rules, rule.Meta())
+	}
+	if wd, err := os.Getwd(); err == nil {
+		rep.BaseURI = report.DirURI(wd)
+	}
 	return rep
 }
 

@@ -6,15 +6,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
 	"github.com/extriage/extriage/detectors"
 	"github.com/extriage/extriage/report"
-	"github.com/extriage/extriage/scan"
 )
 
 type scanFlags struct {
@@ -129,12 +126,13 @@ func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io
 		return err
 	}
 	table := strings.EqualFold(f.format, "table")
+	rep := run.report(version)
 	err = run.write(f.output, stdout, func(out io.Writer) error {
-		if err := w.Write(out, run.report(version)); err != nil {
+		if err := w.Write(out, rep); err != nil {
 			return err
 		}
 		if f.perBundle && table {
-			return writeBundleTable(out, run.res)
+			return report.WriteBundleTable(out, rep)
 		}
 		return nil
 	})
@@ -144,45 +142,4 @@ func runScan(ctx context.Context, f *scanFlags, args []string, stdout, stderr io
 	// The table prints warnings itself; the other formats keep them in the
 	// document, so say them on stderr too.
 	return run.exit(f.strict, !table, stderr)
-}
-
-// writeBundleTable prints one line per bundle and the rules that fired
-// across bundles, after the findings table.
-func writeBundleTable(w io.Writer, res *scan.Result) error {
-	fmt.Fprintln(w)
-	t := tablewriter.NewWriter(w)
-	t.Header("BUNDLE", "VERDICT", "FINDINGS", "HOSTS", "LOGS READ", "WARNINGS")
-	for _, b := range res.Bundles {
-		hosts := strings.Join(b.Hosts, ", ")
-		if hosts == "" {
-			hosts = "-"
-		}
-		if err := t.Append([]string{report.TerminalSafe(b.Name, false), b.Verdict, strconv.Itoa(b.Findings),
-			report.TerminalSafe(hosts, false), fmt.Sprintf("%d of %d", b.Read, b.Inputs), strconv.Itoa(b.Warnings)}); err != nil {
-			return err
-		}
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	var parts []string
-	for _, v := range []string{"critical", "error", "warning", "info", scan.VerdictClean, scan.VerdictUnreadable} {
-		if n := res.Summary.Verdicts[v]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, v))
-		}
-	}
-	fmt.Fprintf(w, "%d bundle(s): %s\n", res.Summary.Bundles, strings.Join(parts, ", "))
-	if len(res.Summary.Rules) == 0 {
-		return nil
-	}
-	fmt.Fprintln(w)
-	rt := tablewriter.NewWriter(w)
-	rt.Header("RULE", "SEVERITY", "BUNDLES", "FINDINGS", "TITLE")
-	for _, r := range res.Summary.Rules {
-		if err := rt.Append([]string{r.Rule, r.Severity.String(), fmt.Sprintf("%d of %d", r.Bundles, res.Summary.Bundles),
-			strconv.Itoa(r.Findings), report.TerminalSafe(r.Title, false)}); err != nil {
-			return err
-		}
-	}
-	return rt.Render()
 }
