@@ -181,6 +181,20 @@ func (w *walker) visit(n *node) {
 	w.items[idx] = item{info: info, res: res}
 }
 
+// eventLogName says what is wrong with a file named like an event log
+// (.evtx, .evt) that no parser recognised, or "" for other names. Such a
+// file is usually damaged, renamed, or an export saved under the wrong
+// extension, and the engineer should hear which signature was missing.
+func eventLogName(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".evtx":
+		return `named like an EVTX event log, but it does not start with the EVTX signature "ElfFile" (damaged, or another format under that name?)`
+	case ".evt":
+		return `named like a Windows 2000/2003 event log, but no EVT header or record signature "LfLe" was found (damaged, or another format under that name?)`
+	}
+	return ""
+}
+
 // leaf parses a log (or says why it cannot) and finishes its hash.
 func (w *walker) leaf(n *node, head []byte, info *InputInfo) detectors.FileResult {
 	var res detectors.FileResult
@@ -192,6 +206,8 @@ func (w *walker) leaf(n *node, head []byte, info *InputInfo) detectors.FileResul
 			info.Warnings = append(info.Warnings, "empty file: skipped")
 		case archiveName(lastName(n.path)):
 			info.Warnings = append(info.Warnings, "named like an archive, but it is not a zip, tar or gzip archive (damaged?): skipped")
+		case eventLogName(lastName(n.path)) != "":
+			info.Warnings = append(info.Warnings, eventLogName(lastName(n.path))+": skipped")
 		default:
 			info.Warnings = append(info.Warnings, "not a log format extriage reads: skipped")
 		}
