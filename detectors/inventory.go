@@ -9,6 +9,7 @@ import (
 	"github.com/extriage/extriage/detectors/builds"
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/setuplog"
+	"github.com/extriage/extriage/parsers/textio"
 )
 
 // The kinds of Fact the inventory extractor reports.
@@ -150,7 +151,7 @@ func (c *inventory) Record(r *parsers.Record) {
 	}
 	// Error c1037b44 is raised only while an Exchange Virtual Server is
 	// upgraded: the host is a cluster node.
-	if c.info.Format != parsers.FormatEVTX && containsFold(text, "c1037b44") {
+	if c.info.Format != parsers.FormatEVTX && ndC1037b44.In(c.fold(r, text)) {
 		c.add(Fact{Kind: FactClusterNode, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
 		// ... of Exchange 2003 (KB 328839: the node lacks 2003 SP1 or later).
 		c.add(Fact{Kind: FactVersion, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
@@ -450,3 +451,20 @@ func osName(v map[string]string) string {
 	}
 	return name + " (" + ver + "." + v["build"] + ")"
 }
+
+// fold returns text, the text of r, for a search ignoring ASCII case that
+// finds what a search of its lower-cased copy would (see RecordView.Fold):
+// the view's answer when the view shows r, so that the test of the text
+// for non-ASCII bytes is made once per record.
+func (c *inventory) fold(r *parsers.Record, text string) string {
+	if c.view != nil && c.view.rec == r && c.view.Text() == text {
+		return c.view.Fold()
+	}
+	if isASCII(text) {
+		return text
+	}
+	return strings.ToLower(text)
+}
+
+// ndC1037b44 is the error code of a failed Exchange Virtual Server upgrade.
+var ndC1037b44 = textio.NewNeedle("c1037b44")
