@@ -260,7 +260,8 @@ func (st *state) record(text string, n int) *parsers.Record {
 	case strings.HasPrefix(text, "==="):
 		st.header(r, text)
 	case strings.HasPrefix(text, "MSI ("):
-		if m := matchPrefix(text); m != nil {
+		var m [9]string
+		if matchPrefix(text, &m) {
 			setField(r, "side", strings.ToLower(m[1]))
 			setField(r, "pid", m[2])
 			setField(r, "tid", m[4])
@@ -480,29 +481,31 @@ func matchAction(msg string) []string {
 	return reAction.FindStringSubmatch(msg)
 }
 
-// matchPrefix returns what rePrefix.FindStringSubmatch returns for text,
-// reading the "MSI (s) (54:94) [13:14:36:123]: " prefix by hand: the
-// expression is run for every line of a log and was its largest cost.
-func matchPrefix(text string) []string {
+// matchPrefix reads the "MSI (s) (54:94) [13:14:36:123]: " prefix by hand
+// (the expression is run for every line of a log and was its largest
+// cost): it reports whether rePrefix matches text, and sets m to what
+// rePrefix.FindStringSubmatch returns when it does. m is the caller's, so
+// that the submatches of every line are not a slice of their own.
+func matchPrefix(text string, m *[9]string) bool {
 	const lead = "MSI ("
 	if !strings.HasPrefix(text, lead) {
-		return nil
+		return false
 	}
 	i := len(lead)
 	if i+4 > len(text) || !isLetter(text[i]) || text[i+1] != ')' || text[i+2] != ' ' || text[i+3] != '(' {
-		return nil
+		return false
 	}
 	side := text[i : i+1]
 	i += 4
 	j := skip(text, i, isHex)
 	if j == i || j >= len(text) || (text[j] != ':' && text[j] != '!') {
-		return nil
+		return false
 	}
 	pid, sep := text[i:j], text[j:j+1]
 	i = j + 1
 	j = skip(text, i, isHex)
 	if j == i || j >= len(text) || text[j] != ')' {
-		return nil
+		return false
 	}
 	tid := text[i:j]
 	i = j + 1
@@ -514,13 +517,14 @@ func matchPrefix(text string) []string {
 		i++ // "MSI (c) (29:28) : text", as Windows Installer 2.0 writes it
 	}
 	if i >= len(text) || text[i] != ':' {
-		return nil
+		return false
 	}
 	i++
 	if i < len(text) && text[i] == ' ' {
 		i++
 	}
-	return []string{text[:i], side, pid, sep, tid, clock[0], clock[1], clock[2], clock[3]}
+	*m = [9]string{text[:i], side, pid, sep, tid, clock[0], clock[1], clock[2], clock[3]}
+	return true
 }
 
 // readClock reads " [h:mm:ss:fff]" (1-2, 2, 2 and 1-3 digits) at text[i:]
