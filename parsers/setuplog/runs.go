@@ -145,8 +145,11 @@ func (t *Tracker) Add(r *parsers.Record) {
 		run.LastLine = last
 	}
 	text := firstLine(r.Message)
+	// The sketch rules out at once most of the phrases looked for below,
+	// which most lines hold none of.
+	sk := textio.SketchOf(text)
 	start := false
-	if nStartingMicrosoftExchange.In(text) {
+	if sk.MayHold(nStartingMicrosoftExchange) && nStartingMicrosoftExchange.In(text) {
 		if m := productRe.FindStringSubmatch(text); m != nil && run.StartLine == 0 {
 			start, run.Product = true, m[1]
 		}
@@ -162,12 +165,13 @@ func (t *Tracker) Add(r *parsers.Record) {
 	if run.Start.IsZero() && !r.Time.IsZero() {
 		run.Start, run.StartQ = r.Time, r.TimeQ
 	}
-	t.text(run, r, text)
+	t.text(run, r, text, sk)
 }
 
-// text reads the run facts from the first line of a record's text.
-func (t *Tracker) text(run *Run, r *parsers.Record, text string) {
-	has := func(n textio.Needle) bool { return n.In(text) }
+// text reads the run facts from the first line of a record's text; sk is
+// its sketch.
+func (t *Tracker) text(run *Run, r *parsers.Record, text string, sk *textio.Sketch) {
+	has := func(n textio.Needle) bool { return sk.MayHold(n) && n.In(text) }
 	if has(nCommandLineParameter) {
 		if m := paramRe.FindStringSubmatch(text); m != nil {
 			name := strings.ToLower(m[1])
