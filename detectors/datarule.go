@@ -382,12 +382,15 @@ type RecordView struct {
 	rec   *parsers.Record
 	text  string
 	lower string
-	done  uint8 // which of text (1), lower (2) and ascii (4) are set
+	done  uint8 // which of text (1), lower (2), ascii (4) and sketch (8) are set
 	ascii bool  // text holds no byte above 0x7F
+	sk    textio.Sketch
 }
 
 // Reset points the view at a new record.
-func (v *RecordView) Reset(r *parsers.Record) { *v = RecordView{rec: r} }
+func (v *RecordView) Reset(r *parsers.Record) {
+	v.rec, v.text, v.lower, v.done = r, "", "", 0
+}
 
 // Text returns the record's searchable text.
 func (v *RecordView) Text() string {
@@ -424,6 +427,20 @@ func (v *RecordView) Fold() string {
 	return v.Lower()
 }
 
+// Has reports whether s holds nd (ignoring ASCII case), where s is the
+// record's Text, its Fold or a part of either: the sketch of Fold, made
+// once per record, rules out most needles without a search. (An ASCII
+// needle found in Text is found in Fold too: lower-casing keeps ASCII
+// bytes, and keeps them next to each other.)
+func (v *RecordView) Has(nd textio.Needle, s string) bool {
+	if v.done&8 == 0 {
+		v.sk = textio.Sketch{}
+		v.sk.Add(v.Fold())
+		v.done |= 8
+	}
+	return v.sk.MayHold(nd) && nd.In(s)
+}
+
 // keyword is a lower-case word a rule's text must hold. An ASCII word is
 // searched from its rarest byte (textio.Needle), which on log lines is
 // several times faster than strings.Contains from its first byte.
@@ -446,7 +463,7 @@ func newKeyword(s string) keyword {
 // records the lower-cased copy; any other word in v.Lower.
 func (k keyword) in(v *RecordView) bool {
 	if k.ascii {
-		return k.nd.In(v.Fold())
+		return v.Has(k.nd, v.Fold())
 	}
 	return strings.Contains(v.Lower(), k.s)
 }

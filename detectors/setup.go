@@ -188,14 +188,13 @@ func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 	}
 	rs := s.runState(RunOf(r))
 	// fold is the text to search ignoring ASCII case (see RecordView.Fold).
-	var fold string
-	if v != nil && v.rec == r {
-		fold = v.Fold()
-	} else if fold = r.Text(); !isASCII(fold) {
-		fold = strings.ToLower(fold)
+	if v == nil || v.rec != r {
+		v = new(RecordView)
+		v.Reset(r)
 	}
+	fold := v.Fold()
 	head, headFold := firstLineOf(r.Message), firstLineOf(fold)
-	has := func(nd textio.Needle) bool { return nd.In(headFold) }
+	has := func(nd textio.Needle) bool { return v.Has(nd, headFold) }
 	ev := func() Evidence { return setupEvidence(r, 0, head) }
 
 	if has(ndEvaluated) {
@@ -271,7 +270,7 @@ func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 			}
 		}
 	}
-	s.context(rs, r, fold)
+	s.context(rs, r, v)
 }
 
 // evaluated reads an "Evaluated [Rule|Setting:Name] ..." line.
@@ -310,11 +309,11 @@ func (s *setupScan) evaluated(rs *setupRunScan, r *parsers.Record, head, headFol
 // context follows the error context of a run: the lines before the first
 // "[ERROR]" line (the last few of them are kept), then that line and up to
 // setupCtxLines lines in all. Blank lines do not count, as in the reviewer.
-func (s *setupScan) context(rs *setupRunScan, r *parsers.Record, fold string) {
+func (s *setupScan) context(rs *setupRunScan, r *parsers.Record, v *RecordView) {
 	if rs.ctxFull {
 		return
 	}
-	if !rs.errSeen && !ndError.In(fold) {
+	if !rs.errSeen && !v.Has(ndError, v.Fold()) {
 		// Only the tail of the record can precede a later error.
 		msg := r.Message
 		var tail [setupPreLines]Evidence

@@ -69,7 +69,11 @@ func (c *setupFacts) Record(r *parsers.Record) {
 		c.scan.feed(r, c.view)
 	}
 	line := firstLineOf(r.Message)
-	if len(c.outcomes) < maxOutcomeLines && (ndSetupOperation.In(line) || ndSetupStopping.In(line) || ndError.In(line)) {
+	has := func(nd textio.Needle) bool { return nd.In(line) }
+	if v := c.view; v != nil && v.rec == r {
+		has = func(nd textio.Needle) bool { return v.Has(nd, line) }
+	}
+	if len(c.outcomes) < maxOutcomeLines && (has(ndSetupOperation) || has(ndSetupStopping) || has(ndError)) {
 		if c.outcomes == nil {
 			c.outcomes = map[int]Evidence{}
 		}
