@@ -433,12 +433,18 @@ func (v *RecordView) Fold() string {
 // needle found in Text is found in Fold too: lower-casing keeps ASCII
 // bytes, and keeps them next to each other.)
 func (v *RecordView) Has(nd textio.Needle, s string) bool {
+	return v.Sketch().MayHold(nd) && nd.In(s)
+}
+
+// Sketch returns the sketch of Fold, which serves for Text as well (see
+// Has).
+func (v *RecordView) Sketch() *textio.Sketch {
 	if v.done&8 == 0 {
 		v.sk = textio.Sketch{}
 		v.sk.Add(v.Fold())
 		v.done |= 8
 	}
-	return v.sk.MayHold(nd) && nd.In(s)
+	return &v.sk
 }
 
 // keyword is a lower-case word a rule's text must hold. An ASCII word is

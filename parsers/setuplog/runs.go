@@ -122,7 +122,12 @@ type Tracker struct {
 
 // Add takes the next record of the log. Records of other formats are
 // ignored; a record without a valid Fields["run"] counts for the latest run.
-func (t *Tracker) Add(r *parsers.Record) {
+func (t *Tracker) Add(r *parsers.Record) { t.AddSketched(r, nil) }
+
+// AddSketched is Add for a caller that has already sketched the record:
+// sk is the sketch of a text that holds the first line of r's message in
+// any ASCII case (its Text, or that lower-cased), or nil.
+func (t *Tracker) AddSketched(r *parsers.Record, sk *textio.Sketch) {
 	if r == nil || r.Format != parsers.FormatSetupLog {
 		return
 	}
@@ -147,7 +152,9 @@ func (t *Tracker) Add(r *parsers.Record) {
 	text := firstLine(r.Message)
 	// The sketch rules out at once most of the phrases looked for below,
 	// which most lines hold none of.
-	sk := textio.SketchOf(text)
+	if sk == nil {
+		sk = textio.SketchOf(text)
+	}
 	start := false
 	if sk.MayHold(nStartingMicrosoftExchange) && nStartingMicrosoftExchange.In(text) {
 		if m := productRe.FindStringSubmatch(text); m != nil && run.StartLine == 0 {
