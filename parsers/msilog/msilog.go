@@ -344,6 +344,8 @@ func (st *state) header(r *parsers.Record, text string) {
 
 // annotate sets the fields and level that the message text calls for.
 func (st *state) annotate(r *parsers.Record, msg string) {
+	// The sketch passes over most lines before the phrases are searched.
+	sk := textio.SketchOf(msg)
 	if m := matchAction(msg); m != nil {
 		setField(r, "action", m[2])
 		if m[3] != "" {
@@ -352,10 +354,10 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 				r.Level = parsers.LevelError
 			}
 		}
-	} else if m := gDoing.find(msg); m != nil {
+	} else if m := gDoing.find(msg, sk); m != nil {
 		setField(r, "action", m[1])
 	}
-	if m := gProp.find(msg); m != nil {
+	if m := gProp.find(msg, sk); m != nil {
 		setField(r, "property", strings.TrimSpace(m[2]))
 		setField(r, "value", m[3])
 		if strings.TrimSpace(m[2]) == "ProductName" {
@@ -363,16 +365,16 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 		}
 		return // a property value says nothing about this run's errors
 	}
-	if m := gInfo.find(msg); m != nil {
+	if m := gInfo.find(msg, sk); m != nil {
 		setField(r, "info", m[1])
 	}
-	if m := gError.find(msg); m != nil {
+	if m := gError.find(msg, sk); m != nil {
 		setField(r, "error", m[2])
 		if m[1] == "" {
 			r.Level = parsers.LevelError
 		}
 	}
-	if m := gProduct.find(msg); m != nil {
+	if m := gProduct.find(msg, sk); m != nil {
 		setField(r, "product", m[1])
 		if m := reProdErr.FindStringSubmatch(msg); m != nil {
 			setField(r, "error", m[1])
@@ -382,47 +384,47 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 			r.Level = parsers.LevelError
 		}
 	}
-	if m := gProdNam.find(msg); m != nil {
+	if m := gProdNam.find(msg, sk); m != nil {
 		setField(r, "product", m[1])
 		setField(r, "product_version", m[2])
 	}
-	if m := gNote.find(msg); m != nil {
+	if m := gNote.find(msg, sk); m != nil {
 		setField(r, "error", m[1])
 		if m[1] == "2203" && isCachePath(m[2]) && (m[3] == "-2147287038" || m[3] == "-2147287037") {
 			setField(r, "installer_cache_missing", m[2])
 		}
 	}
-	if m := gLocal.find(msg); m != nil {
+	if m := gLocal.find(msg, sk); m != nil {
 		setField(r, "installer_cache_missing", m[1])
 	}
-	if m := gReturn.find(msg); m != nil {
+	if m := gReturn.find(msg, sk); m != nil {
 		setField(r, "return_code", m[1])
 		exitLevel(r, m[1])
 	}
-	if m := gStatus.find(msg); m != nil {
+	if m := gStatus.find(msg, sk); m != nil {
 		setField(r, "status", m[1])
 		exitLevel(r, m[1])
 	}
-	if m := gCAError.find(msg); m != nil {
+	if m := gCAError.find(msg, sk); m != nil {
 		setField(r, "action", m[1])
 		if m[2] != "0" {
 			setField(r, "error", m[2])
 			r.Level = parsers.LevelError
 		}
 	}
-	if m := gInUse.find(msg); m != nil {
+	if m := gInUse.find(msg, sk); m != nil {
 		setField(r, "file_in_use", m[1])
 		setField(r, "process", m[2])
 		setField(r, "process_id", m[3])
 		setField(r, "window_title", m[4])
-	} else if m := gRM.find(msg); m != nil {
+	} else if m := gRM.find(msg, sk); m != nil {
 		setField(r, "process_id", m[1])
 		setField(r, "process", m[2])
 	}
 	switch {
-	case strings.Contains(msg, "Scheduling reboot operation"):
+	case sk.MayHold(ndScheduling) && strings.Contains(msg, "Scheduling reboot operation"):
 		setField(r, "reboot", "scheduled")
-	case strings.Contains(msg, "requires a system restart"):
+	case sk.MayHold(ndRestart) && strings.Contains(msg, "requires a system restart"):
 		setField(r, "reboot", "required")
 	}
 }
@@ -433,36 +435,48 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 type gated struct {
 	re   *regexp.Regexp
 	gate func(msg string) bool
+	// nd, when set, is a phrase every match holds, lower-cased: a line
+	// whose sketch lacks it is passed over before the gate is tried.
+	nd textio.Needle
 }
 
-// find returns the submatches of g.re in msg, or nil.
-func (g gated) find(msg string) []string {
-	if !g.gate(msg) {
+// find returns the submatches of g.re in msg, or nil; sk is msg's sketch.
+func (g gated) find(msg string, sk *textio.Sketch) []string {
+	if !sk.MayHold(g.nd) || !g.gate(msg) {
 		return nil
 	}
 	return g.re.FindStringSubmatch(msg)
 }
 
+// containing returns the gate of an expression whose every match holds
+// phrase (ASCII) somewhere in the line.
+func containing(re *regexp.Regexp, phrase string) gated {
+	return gated{re, func(msg string) bool { return strings.Contains(msg, phrase) }, textio.NewNeedle(strings.ToLower(phrase))}
+}
+
 // The expressions of annotate with their gates; TestGates checks that
 // each gate holds wherever its expression matches.
 var (
-	gDoing = gated{reDoing, func(msg string) bool { return strings.HasPrefix(msg, "Doing action: ") }}
-	gProp  = gated{reProp, func(msg string) bool { return strings.HasPrefix(msg, "Property(") }}
-	gInfo  = gated{reInfo, func(msg string) bool { return strings.HasPrefix(msg, "Info ") }}
-	gError = gated{reError, func(msg string) bool {
+	gDoing = gated{re: reDoing, gate: func(msg string) bool { return strings.HasPrefix(msg, "Doing action: ") }}
+	gProp  = gated{re: reProp, gate: func(msg string) bool { return strings.HasPrefix(msg, "Property(") }}
+	gInfo  = gated{re: reInfo, gate: func(msg string) bool { return strings.HasPrefix(msg, "Info ") }}
+	gError = gated{re: reError, gate: func(msg string) bool {
 		return strings.HasPrefix(msg, "Error ") || strings.HasPrefix(msg, "DEBUG: ") || strings.HasPrefix(msg, "Błąd ")
 	}}
-	gProduct = gated{reProduct, func(msg string) bool {
+	gProduct = gated{re: reProduct, gate: func(msg string) bool {
 		return strings.HasPrefix(msg, "Product: ") || strings.HasPrefix(msg, "Produkt: ")
 	}}
-	gProdNam = gated{reProdNam, func(msg string) bool { return strings.Contains(msg, "Product Name: ") }}
-	gNote    = gated{reNote, func(msg string) bool { return strings.HasPrefix(msg, "Note: 1: ") }}
-	gLocal   = gated{reLocal, func(msg string) bool { return strings.Contains(msg, "Couldn't find local patch '") }}
-	gReturn  = gated{reReturn, func(msg string) bool { return strings.Contains(msg, "MainEngineThread is returning ") }}
-	gStatus  = gated{reStatus, func(msg string) bool { return strings.Contains(msg, "success or error status: ") }}
-	gCAError = gated{reCAError, func(msg string) bool { return strings.Contains(msg, " returned actual error code ") }}
-	gInUse   = gated{reInUse, func(msg string) bool { return strings.Contains(msg, " is being held in use") }}
-	gRM      = gated{reRM, func(msg string) bool { return strings.Contains(msg, "Detected that application with id ") }}
+	gProdNam = containing(reProdNam, "Product Name: ")
+	gNote    = gated{re: reNote, gate: func(msg string) bool { return strings.HasPrefix(msg, "Note: 1: ") }}
+	gLocal   = containing(reLocal, "Couldn't find local patch '")
+	gReturn  = containing(reReturn, "MainEngineThread is returning ")
+	gStatus  = containing(reStatus, "success or error status: ")
+	gCAError = containing(reCAError, " returned actual error code ")
+	gInUse   = containing(reInUse, " is being held in use")
+	gRM      = containing(reRM, "Detected that application with id ")
+
+	ndScheduling = textio.NewNeedle("scheduling reboot operation")
+	ndRestart    = textio.NewNeedle("requires a system restart")
 )
 
 // matchAction returns reAction's submatches in msg, or nil. In a match the
