@@ -33,10 +33,12 @@ func (c *FileContext) Shared(key any, mk func() any) (v any, first bool) {
 	return v, true
 }
 
-func (c *FileContext) record(r *parsers.Record) {
+// record reads r; v is the engine's view of it, whose sketch the setup
+// tracker shares.
+func (c *FileContext) record(r *parsers.Record, v *RecordView) {
 	switch c.format {
 	case parsers.FormatSetupLog:
-		c.setup.Add(r)
+		c.setup.AddSketched(r, v.Sketch())
 	case parsers.FormatUpdateLog:
 		c.update.Add(r)
 	}

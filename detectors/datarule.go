@@ -254,10 +254,9 @@ func (d *DataRule) match(r *parsers.Record, v *RecordView) (map[string]string, [
 		return nil, nil, false
 	}
 	if len(d.keywords) > 0 {
-		lower := v.Lower()
 		ok := false
 		for _, k := range d.needles {
-			if k.in(lower) {
+			if k.in(v) {
 				ok = true
 				break
 			}
@@ -383,11 +382,15 @@ type RecordView struct {
 	rec   *parsers.Record
 	text  string
 	lower string
-	done  uint8
+	done  uint8 // which of text (1), lower (2), ascii (4) and sketch (8) are set
+	ascii bool  // text holds no byte above 0x7F
+	sk    textio.Sketch
 }
 
 // Reset points the view at a new record.
-func (v *RecordView) Reset(r *parsers.Record) { *v = RecordView{rec: r} }
+func (v *RecordView) Reset(r *parsers.Record) {
+	v.rec, v.text, v.lower, v.done = r, "", "", 0
+}
 
 // Text returns the record's searchable text.
 func (v *RecordView) Text() string {
@@ -407,6 +410,43 @@ func (v *RecordView) Lower() string {
 	return v.lower
 }
 
+// Fold returns the text that a search ignoring ASCII case (textio.Needle)
+// reads with the same result as it would read Lower: the text itself when
+// it is all ASCII, so that lowering it would change only the letters A to
+// Z, and Lower otherwise (a few letters outside ASCII lower-case to ASCII
+// ones: the Kelvin sign to k, the dotted capital I to i). Most log lines
+// are ASCII, and for them Fold copies nothing.
+func (v *RecordView) Fold() string {
+	if v.done&4 == 0 {
+		v.ascii = isASCII(v.Text())
+		v.done |= 4
+	}
+	if v.ascii {
+		return v.Text()
+	}
+	return v.Lower()
+}
+
+// Has reports whether s holds nd (ignoring ASCII case), where s is the
+// record's Text, its Fold or a part of either: the sketch of Fold, made
+// once per record, rules out most needles without a search. (An ASCII
+// needle found in Text is found in Fold too: lower-casing keeps ASCII
+// bytes, and keeps them next to each other.)
+func (v *RecordView) Has(nd textio.Needle, s string) bool {
+	return v.Sketch().MayHold(nd) && nd.In(s)
+}
+
+// Sketch returns the sketch of Fold, which serves for Text as well (see
+// Has).
+func (v *RecordView) Sketch() *textio.Sketch {
+	if v.done&8 == 0 {
+		v.sk = textio.Sketch{}
+		v.sk.Add(v.Fold())
+		v.done |= 8
+	}
+	return &v.sk
+}
+
 // keyword is a lower-case word a rule's text must hold. An ASCII word is
 // searched from its rarest byte (textio.Needle), which on log lines is
 // several times faster than strings.Contains from its first byte.
@@ -424,12 +464,14 @@ func newKeyword(s string) keyword {
 	return k
 }
 
-// in reports whether lower, a lower-cased text, holds the word.
-func (k keyword) in(lower string) bool {
+// in reports whether the record v shows holds the word once lower-cased.
+// An ASCII word is searched ignoring case in v.Fold, which spares most
+// records the lower-cased copy; any other word in v.Lower.
+func (k keyword) in(v *RecordView) bool {
 	if k.ascii {
-		return k.nd.In(lower)
+		return v.Has(k.nd, v.Fold())
 	}
-	return strings.Contains(lower, k.s)
+	return strings.Contains(v.Lower(), k.s)
 }
 
 // LoadRules reads a rule file. name is used in error messages, which give

@@ -76,7 +76,7 @@ func (e *Engine) NewFile(f FileInfo) *FileRun {
 // Record hands one record to every checker.
 func (fr *FileRun) Record(r *parsers.Record) {
 	fr.view.Reset(r)
-	fr.ctx.record(r)
+	fr.ctx.record(r, fr.view)
 	for _, c := range fr.extract {
 		c.Record(r)
 	}

@@ -173,7 +173,8 @@ func (r *rebootRule) NewChecker(f FileInfo) Checker {
 	case parsers.FormatUpdateLog:
 		return r.updateRunRule.NewChecker(f)
 	case parsers.FormatMSILog:
-		return &msiRebootChecker{sum: msilog.NewSummarizer()}
+		sum, owner := sharedMSISummary(f)
+		return &msiRebootChecker{sum: sum, owner: owner}
 	}
 	return nil
 }
@@ -181,13 +182,16 @@ func (r *rebootRule) NewChecker(f FileInfo) Checker {
 // msiRebootChecker reports a Windows Installer log that did not fail but
 // needs a restart, citing the first line that says so.
 type msiRebootChecker struct {
-	sum  *msilog.Summarizer
-	cite *parsers.Record // first reboot line
-	exit *parsers.Record // last line naming exit code 3010 or 1641
+	sum   *msilog.Summarizer
+	owner bool            // the checker that adds the records to sum
+	cite  *parsers.Record // first reboot line
+	exit  *parsers.Record // last line naming exit code 3010 or 1641
 }
 
 func (c *msiRebootChecker) Record(r *parsers.Record) {
-	c.sum.Add(r)
+	if c.owner {
+		c.sum.Add(r)
+	}
 	if c.cite == nil && (r.Fields["reboot"] != "" || r.Fields["property"] == "ReplacedInUseFiles" && r.Fields["value"] == "1") {
 		c.cite = r
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/extriage/extriage/detectors/builds"
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/setuplog"
+	"github.com/extriage/extriage/parsers/textio"
 )
 
 // The kinds of Fact the inventory extractor reports.
@@ -150,7 +151,7 @@ func (c *inventory) Record(r *parsers.Record) {
 	}
 	// Error c1037b44 is raised only while an Exchange Virtual Server is
 	// upgraded: the host is a cluster node.
-	if c.info.Format != parsers.FormatEVTX && containsFold(text, "c1037b44") {
+	if c.info.Format != parsers.FormatEVTX && c.has(r, text, ndC1037b44) {
 		c.add(Fact{Kind: FactClusterNode, Host: host, Time: r.Time, Evidence: EvidenceOf(r)})
 		// ... of Exchange 2003 (KB 328839: the node lacks 2003 SP1 or later).
 		c.add(Fact{Kind: FactVersion, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
@@ -450,3 +451,20 @@ func osName(v map[string]string) string {
 	}
 	return name + " (" + ver + "." + v["build"] + ")"
 }
+
+// has reports whether text, the text of r, holds nd once lower-cased
+// (see RecordView.Fold), through the view when it shows r, so that the
+// test of the text for non-ASCII bytes and its sketch are made once per
+// record.
+func (c *inventory) has(r *parsers.Record, text string, nd textio.Needle) bool {
+	if c.view != nil && c.view.rec == r && c.view.Text() == text {
+		return c.view.Has(nd, c.view.Fold())
+	}
+	if !isASCII(text) {
+		text = strings.ToLower(text)
+	}
+	return nd.In(text)
+}
+
+// ndC1037b44 is the error code of a failed Exchange Virtual Server upgrade.
+var ndC1037b44 = textio.NewNeedle("c1037b44")

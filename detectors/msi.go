@@ -46,15 +46,37 @@ func (r *msiFailedRule) Meta() *Meta { return &r.meta }
 
 func (r *msiFailedRule) NewChecker(f FileInfo) Checker {
 	if f.Format == parsers.FormatMSILog {
-		return &msiLogChecker{sum: msilog.NewSummarizer()}
+		sum, owner := sharedMSISummary(f)
+		return &msiLogChecker{sum: sum, owner: owner}
 	}
 	return &msiEventChecker{}
 }
 
-// msiLogChecker judges one MSI verbose log from its summary.
-type msiLogChecker struct{ sum *msilog.Summarizer }
+// msiSummaryKey names the summary of an MSI log in a file's shared slots.
+type msiSummaryKey struct{}
 
-func (c *msiLogChecker) Record(r *parsers.Record) { c.sum.Add(r) }
+// sharedMSISummary returns the summary of the MSI log f describes, which
+// the rules that read such logs share, making it for the first checker
+// that asks. owner is true for that checker: it alone adds the records.
+func sharedMSISummary(f FileInfo) (sum *msilog.Summarizer, owner bool) {
+	if f.Context == nil {
+		return msilog.NewSummarizer(), true
+	}
+	v, first := f.Context.Shared(msiSummaryKey{}, func() any { return msilog.NewSummarizer() })
+	return v.(*msilog.Summarizer), first
+}
+
+// msiLogChecker judges one MSI verbose log from its summary.
+type msiLogChecker struct {
+	sum   *msilog.Summarizer
+	owner bool // the checker that adds the records to sum
+}
+
+func (c *msiLogChecker) Record(r *parsers.Record) {
+	if c.owner {
+		c.sum.Add(r)
+	}
+}
 
 // msiContextLines is how many lines before the first failure the finding
 // cites.

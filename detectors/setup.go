@@ -174,6 +174,8 @@ var (
 	ndCertSigned       = textio.NewNeedle("installing certificate signed by")
 	ndSharedConfig     = textio.NewNeedle("shared config dc")
 	ndErrorRef         = textio.NewNeedle("[error-reference]")
+	ndHybridEval       = textio.NewNeedle("evaluated [setting:ishybridobjectfoundonpremises]")
+	ndError            = textio.NewNeedle("[error]")
 )
 
 // feed reads one record. v is the engine's view of the record, or nil.
@@ -185,18 +187,18 @@ func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 		return
 	}
 	rs := s.runState(RunOf(r))
-	var lower string
-	if v != nil && v.rec == r {
-		lower = v.Lower()
-	} else {
-		lower = strings.ToLower(r.Text())
+	// fold is the text to search ignoring ASCII case (see RecordView.Fold).
+	if v == nil || v.rec != r {
+		v = new(RecordView)
+		v.Reset(r)
 	}
-	head, headLower := firstLineOf(r.Message), firstLineOf(lower)
-	has := func(nd textio.Needle) bool { return nd.In(headLower) }
+	fold := v.Fold()
+	head, headFold := firstLineOf(r.Message), firstLineOf(fold)
+	has := func(nd textio.Needle) bool { return v.Has(nd, headFold) }
 	ev := func() Evidence { return setupEvidence(r, 0, head) }
 
 	if has(ndEvaluated) {
-		s.evaluated(rs, r, head, headLower)
+		s.evaluated(rs, r, head, headFold)
 	}
 	if has(ndTargetURI) && len(rs.searches) < setupMaxLines {
 		if m := setupSearchRe.FindStringSubmatch(head); m != nil {
@@ -229,7 +231,7 @@ func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 		e := ev()
 		rs.success = &e
 	}
-	if strings.HasPrefix(headLower, "[required]") && len(rs.required) < setupMaxLines {
+	if hasPrefixFold(headFold, "[required]") && len(rs.required) < setupMaxLines {
 		rs.required = append(rs.required, ev())
 	}
 	if has(ndCertExpired) && setupCertErrRe.MatchString(head) {
@@ -268,12 +270,12 @@ func (s *setupScan) feed(r *parsers.Record, v *RecordView) {
 			}
 		}
 	}
-	s.context(rs, r, lower)
+	s.context(rs, r, v)
 }
 
 // evaluated reads an "Evaluated [Rule|Setting:Name] ..." line.
-func (s *setupScan) evaluated(rs *setupRunScan, r *parsers.Record, head, headLower string) {
-	if strings.Contains(headLower, "evaluated [setting:ishybridobjectfoundonpremises]") {
+func (s *setupScan) evaluated(rs *setupRunScan, r *parsers.Record, head, headFold string) {
+	if ndHybridEval.In(headFold) {
 		rs.hybridEval = r.Line
 	}
 	m := setupEvalRe.FindStringSubmatch(head)
@@ -307,11 +309,11 @@ func (s *setupScan) evaluated(rs *setupRunScan, r *parsers.Record, head, headLow
 // context follows the error context of a run: the lines before the first
 // "[ERROR]" line (the last few of them are kept), then that line and up to
 // setupCtxLines lines in all. Blank lines do not count, as in the reviewer.
-func (s *setupScan) context(rs *setupRunScan, r *parsers.Record, lower string) {
+func (s *setupScan) context(rs *setupRunScan, r *parsers.Record, v *RecordView) {
 	if rs.ctxFull {
 		return
 	}
-	if !rs.errSeen && !strings.Contains(lower, "[error]") {
+	if !rs.errSeen && !v.Has(ndError, v.Fold()) {
 		// Only the tail of the record can precede a later error.
 		msg := r.Message
 		var tail [setupPreLines]Evidence
@@ -390,6 +392,24 @@ func firstLineOf(s string) string {
 // and allocates nothing.
 func hasFoldASCII(s, sub string) bool {
 	return textio.ContainsFold(s, sub)
+}
+
+// hasPrefixFold reports whether s starts with p, a lower-case ASCII
+// string, ignoring ASCII case.
+func hasPrefixFold(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // setupVerdict is the analysis of the run that decides a setup log's

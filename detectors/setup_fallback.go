@@ -6,6 +6,7 @@ import (
 
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/setuplog"
+	"github.com/extriage/extriage/parsers/textio"
 )
 
 // The kinds of Fact the setup extractor reports, one set per 2007+
@@ -57,12 +58,22 @@ type setupFacts struct {
 // maxOutcomeLines bounds the outcome lines a setup log keeps.
 const maxOutcomeLines = 4096
 
+// The phrases that make a line an outcome line for setupFacts.
+var (
+	ndSetupOperation = textio.NewNeedle("setup operation")
+	ndSetupStopping  = textio.NewNeedle("setup is stopping")
+)
+
 func (c *setupFacts) Record(r *parsers.Record) {
 	if c.owner {
 		c.scan.feed(r, c.view)
 	}
 	line := firstLineOf(r.Message)
-	if len(c.outcomes) < maxOutcomeLines && (hasFoldASCII(line, "setup operation") || hasFoldASCII(line, "setup is stopping") || hasFoldASCII(line, "[error]")) {
+	has := func(nd textio.Needle) bool { return nd.In(line) }
+	if v := c.view; v != nil && v.rec == r {
+		has = func(nd textio.Needle) bool { return v.Has(nd, line) }
+	}
+	if len(c.outcomes) < maxOutcomeLines && (has(ndSetupOperation) || has(ndSetupStopping) || has(ndError)) {
 		if c.outcomes == nil {
 			c.outcomes = map[int]Evidence{}
 		}

@@ -156,8 +156,8 @@ func lineClock(text string) (time.Duration, bool) {
 	case strings.HasPrefix(text, "==="):
 		return 0, false
 	case strings.HasPrefix(text, "MSI ("):
-		m := matchPrefix(text)
-		if m == nil || m[5] == "" {
+		var m [9]string
+		if !matchPrefix(text, &m) || m[5] == "" {
 			return 0, false
 		}
 		h, _ := strconv.Atoi(m[5])

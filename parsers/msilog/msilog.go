@@ -270,7 +270,8 @@ func (st *state) record(text string, n int) *parsers.Record {
 	case strings.HasPrefix(text, "==="):
 		st.header(r, text)
 	case strings.HasPrefix(text, "MSI ("):
-		if m := matchPrefix(text); m != nil {
+		var m [9]string
+		if matchPrefix(text, &m) {
 			setField(r, "side", strings.ToLower(m[1]))
 			setField(r, "pid", m[2])
 			setField(r, "tid", m[4])
@@ -364,6 +365,8 @@ func (st *state) header(r *parsers.Record, text string) {
 
 // annotate sets the fields and level that the message text calls for.
 func (st *state) annotate(r *parsers.Record, msg string) {
+	// The sketch passes over most lines before the phrases are searched.
+	sk := textio.SketchOf(msg)
 	if m := matchAction(msg); m != nil {
 		setField(r, "action", m[2])
 		if m[3] != "" {
@@ -372,10 +375,10 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 				r.Level = parsers.LevelError
 			}
 		}
-	} else if m := gDoing.find(msg); m != nil {
+	} else if m := gDoing.find(msg, sk); m != nil {
 		setField(r, "action", m[1])
 	}
-	if m := gProp.find(msg); m != nil {
+	if m := gProp.find(msg, sk); m != nil {
 		setField(r, "property", strings.TrimSpace(m[2]))
 		setField(r, "value", m[3])
 		if strings.TrimSpace(m[2]) == "ProductName" {
@@ -383,16 +386,16 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 		}
 		return // a property value says nothing about this run's errors
 	}
-	if m := gInfo.find(msg); m != nil {
+	if m := gInfo.find(msg, sk); m != nil {
 		setField(r, "info", m[1])
 	}
-	if m := gError.find(msg); m != nil {
+	if m := gError.find(msg, sk); m != nil {
 		setField(r, "error", m[2])
 		if m[1] == "" {
 			r.Level = parsers.LevelError
 		}
 	}
-	if m := gProduct.find(msg); m != nil {
+	if m := gProduct.find(msg, sk); m != nil {
 		setField(r, "product", m[1])
 		if m := reProdErr.FindStringSubmatch(msg); m != nil {
 			setField(r, "error", m[1])
@@ -402,47 +405,47 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 			r.Level = parsers.LevelError
 		}
 	}
-	if m := gProdNam.find(msg); m != nil {
+	if m := gProdNam.find(msg, sk); m != nil {
 		setField(r, "product", m[1])
 		setField(r, "product_version", m[2])
 	}
-	if m := gNote.find(msg); m != nil {
+	if m := gNote.find(msg, sk); m != nil {
 		setField(r, "error", m[1])
 		if m[1] == "2203" && isCachePath(m[2]) && (m[3] == "-2147287038" || m[3] == "-2147287037") {
 			setField(r, "installer_cache_missing", m[2])
 		}
 	}
-	if m := gLocal.find(msg); m != nil {
+	if m := gLocal.find(msg, sk); m != nil {
 		setField(r, "installer_cache_missing", m[1])
 	}
-	if m := gReturn.find(msg); m != nil {
+	if m := gReturn.find(msg, sk); m != nil {
 		setField(r, "return_code", m[1])
 		exitLevel(r, m[1])
 	}
-	if m := gStatus.find(msg); m != nil {
+	if m := gStatus.find(msg, sk); m != nil {
 		setField(r, "status", m[1])
 		exitLevel(r, m[1])
 	}
-	if m := gCAError.find(msg); m != nil {
+	if m := gCAError.find(msg, sk); m != nil {
 		setField(r, "action", m[1])
 		if m[2] != "0" {
 			setField(r, "error", m[2])
 			r.Level = parsers.LevelError
 		}
 	}
-	if m := gInUse.find(msg); m != nil {
+	if m := gInUse.find(msg, sk); m != nil {
 		setField(r, "file_in_use", m[1])
 		setField(r, "process", m[2])
 		setField(r, "process_id", m[3])
 		setField(r, "window_title", m[4])
-	} else if m := gRM.find(msg); m != nil {
+	} else if m := gRM.find(msg, sk); m != nil {
 		setField(r, "process_id", m[1])
 		setField(r, "process", m[2])
 	}
 	switch {
-	case strings.Contains(msg, "Scheduling reboot operation"):
+	case sk.MayHold(ndScheduling) && strings.Contains(msg, "Scheduling reboot operation"):
 		setField(r, "reboot", "scheduled")
-	case strings.Contains(msg, "requires a system restart"):
+	case sk.MayHold(ndRestart) && strings.Contains(msg, "requires a system restart"):
 		setField(r, "reboot", "required")
 	}
 }
@@ -453,36 +456,48 @@ func (st *state) annotate(r *parsers.Record, msg string) {
 type gated struct {
 	re   *regexp.Regexp
 	gate func(msg string) bool
+	// nd, when set, is a phrase every match holds, lower-cased: a line
+	// whose sketch lacks it is passed over before the gate is tried.
+	nd textio.Needle
 }
 
-// find returns the submatches of g.re in msg, or nil.
-func (g gated) find(msg string) []string {
-	if !g.gate(msg) {
+// find returns the submatches of g.re in msg, or nil; sk is msg's sketch.
+func (g gated) find(msg string, sk *textio.Sketch) []string {
+	if !sk.MayHold(g.nd) || !g.gate(msg) {
 		return nil
 	}
 	return g.re.FindStringSubmatch(msg)
 }
 
+// containing returns the gate of an expression whose every match holds
+// phrase (ASCII) somewhere in the line.
+func containing(re *regexp.Regexp, phrase string) gated {
+	return gated{re, func(msg string) bool { return strings.Contains(msg, phrase) }, textio.NewNeedle(strings.ToLower(phrase))}
+}
+
 // The expressions of annotate with their gates; TestGates checks that
 // each gate holds wherever its expression matches.
 var (
-	gDoing = gated{reDoing, func(msg string) bool { return strings.HasPrefix(msg, "Doing action: ") }}
-	gProp  = gated{reProp, func(msg string) bool { return strings.HasPrefix(msg, "Property(") }}
-	gInfo  = gated{reInfo, func(msg string) bool { return strings.HasPrefix(msg, "Info ") }}
-	gError = gated{reError, func(msg string) bool {
+	gDoing = gated{re: reDoing, gate: func(msg string) bool { return strings.HasPrefix(msg, "Doing action: ") }}
+	gProp  = gated{re: reProp, gate: func(msg string) bool { return strings.HasPrefix(msg, "Property(") }}
+	gInfo  = gated{re: reInfo, gate: func(msg string) bool { return strings.HasPrefix(msg, "Info ") }}
+	gError = gated{re: reError, gate: func(msg string) bool {
 		return strings.HasPrefix(msg, "Error ") || strings.HasPrefix(msg, "DEBUG: ") || strings.HasPrefix(msg, "Błąd ")
 	}}
-	gProduct = gated{reProduct, func(msg string) bool {
+	gProduct = gated{re: reProduct, gate: func(msg string) bool {
 		return strings.HasPrefix(msg, "Product: ") || strings.HasPrefix(msg, "Produkt: ")
 	}}
-	gProdNam = gated{reProdNam, func(msg string) bool { return strings.Contains(msg, "Product Name: ") }}
-	gNote    = gated{reNote, func(msg string) bool { return strings.HasPrefix(msg, "Note: 1: ") }}
-	gLocal   = gated{reLocal, func(msg string) bool { return strings.Contains(msg, "Couldn't find local patch '") }}
-	gReturn  = gated{reReturn, func(msg string) bool { return strings.Contains(msg, "MainEngineThread is returning ") }}
-	gStatus  = gated{reStatus, func(msg string) bool { return strings.Contains(msg, "success or error status: ") }}
-	gCAError = gated{reCAError, func(msg string) bool { return strings.Contains(msg, " returned actual error code ") }}
-	gInUse   = gated{reInUse, func(msg string) bool { return strings.Contains(msg, " is being held in use") }}
-	gRM      = gated{reRM, func(msg string) bool { return strings.Contains(msg, "Detected that application with id ") }}
+	gProdNam = containing(reProdNam, "Product Name: ")
+	gNote    = gated{re: reNote, gate: func(msg string) bool { return strings.HasPrefix(msg, "Note: 1: ") }}
+	gLocal   = containing(reLocal, "Couldn't find local patch '")
+	gReturn  = containing(reReturn, "MainEngineThread is returning ")
+	gStatus  = containing(reStatus, "success or error status: ")
+	gCAError = containing(reCAError, " returned actual error code ")
+	gInUse   = containing(reInUse, " is being held in use")
+	gRM      = containing(reRM, "Detected that application with id ")
+
+	ndScheduling = textio.NewNeedle("scheduling reboot operation")
+	ndRestart    = textio.NewNeedle("requires a system restart")
 )
 
 // matchAction returns reAction's submatches in msg, or nil. In a match the
@@ -501,29 +516,31 @@ func matchAction(msg string) []string {
 	return reAction.FindStringSubmatch(msg)
 }
 
-// matchPrefix returns what rePrefix.FindStringSubmatch returns for text,
-// reading the "MSI (s) (54:94) [13:14:36:123]: " prefix by hand: the
-// expression is run for every line of a log and was its largest cost.
-func matchPrefix(text string) []string {
+// matchPrefix reads the "MSI (s) (54:94) [13:14:36:123]: " prefix by hand
+// (the expression is run for every line of a log and was its largest
+// cost): it reports whether rePrefix matches text, and sets m to what
+// rePrefix.FindStringSubmatch returns when it does. m is the caller's, so
+// that the submatches of every line are not a slice of their own.
+func matchPrefix(text string, m *[9]string) bool {
 	const lead = "MSI ("
 	if !strings.HasPrefix(text, lead) {
-		return nil
+		return false
 	}
 	i := len(lead)
 	if i+4 > len(text) || !isLetter(text[i]) || text[i+1] != ')' || text[i+2] != ' ' || text[i+3] != '(' {
-		return nil
+		return false
 	}
 	side := text[i : i+1]
 	i += 4
 	j := skip(text, i, isHex)
 	if j == i || j >= len(text) || (text[j] != ':' && text[j] != '!') {
-		return nil
+		return false
 	}
 	pid, sep := text[i:j], text[j:j+1]
 	i = j + 1
 	j = skip(text, i, isHex)
 	if j == i || j >= len(text) || text[j] != ')' {
-		return nil
+		return false
 	}
 	tid := text[i:j]
 	i = j + 1
@@ -535,13 +552,14 @@ func matchPrefix(text string) []string {
 		i++ // "MSI (c) (29:28) : text", as Windows Installer 2.0 writes it
 	}
 	if i >= len(text) || text[i] != ':' {
-		return nil
+		return false
 	}
 	i++
 	if i < len(text) && text[i] == ' ' {
 		i++
 	}
-	return []string{text[:i], side, pid, sep, tid, clock[0], clock[1], clock[2], clock[3]}
+	*m = [9]string{text[:i], side, pid, sep, tid, clock[0], clock[1], clock[2], clock[3]}
+	return true
 }
 
 // readClock reads " [h:mm:ss:fff]" (1-2, 2, 2 and 1-3 digits) at text[i:]

@@ -39,8 +39,12 @@ func (o *out) warn(line int, format string, args ...any) {
 // a message never ends in empty lines; a record whose first line had no text
 // takes the next line as the start of its message.
 type builder struct {
-	o      *out
-	cur    *parsers.Record
+	o   *out
+	cur *parsers.Record
+	// one holds the message while it is a single line: most records are,
+	// and they then take their text without a copy. The first
+	// continuation line moves it into msg.
+	one    string
 	msg    strings.Builder
 	blanks int
 	cut    bool
@@ -49,6 +53,7 @@ type builder struct {
 // begin starts a new record; the caller must have taken the previous one.
 func (b *builder) begin(r *parsers.Record, text string) {
 	b.cur = r
+	b.one = ""
 	b.msg.Reset()
 	b.blanks = 0
 	b.cut = false
@@ -61,11 +66,12 @@ func (b *builder) cont(n int, text string) {
 		b.blanks++
 		return
 	}
-	if b.msg.Len() > 0 {
+	if b.len() > 0 {
 		for i := 0; i <= b.blanks; i++ {
 			if !b.room(n, 1) {
 				return
 			}
+			b.spill()
 			b.msg.WriteByte('\n')
 		}
 	}
@@ -75,15 +81,31 @@ func (b *builder) cont(n int, text string) {
 
 func (b *builder) add(n int, text string) {
 	if !b.room(n, len(text)) {
-		text = strings.ToValidUTF8(text[:maxMessage-b.msg.Len()], "")
+		text = strings.ToValidUTF8(text[:maxMessage-b.len()], "")
 	}
+	if b.len() == 0 {
+		b.one = text
+		return
+	}
+	b.spill()
 	b.msg.WriteString(text)
+}
+
+// len returns the length of the message so far.
+func (b *builder) len() int { return len(b.one) + b.msg.Len() }
+
+// spill moves a single-line message into msg, ahead of more text.
+func (b *builder) spill() {
+	if b.one != "" {
+		b.msg.WriteString(b.one)
+		b.one = ""
+	}
 }
 
 // room reports whether k more bytes fit; the first time they do not, it
 // warns.
 func (b *builder) room(n, k int) bool {
-	if b.msg.Len()+k <= maxMessage {
+	if b.len()+k <= maxMessage {
 		return true
 	}
 	if !b.cut {
@@ -100,7 +122,10 @@ func (b *builder) take() *parsers.Record {
 		return nil
 	}
 	b.cur = nil
-	r.Message = b.msg.String()
+	r.Message = b.one
+	if b.msg.Len() > 0 {
+		r.Message = b.msg.String()
+	}
 	return r
 }
 

@@ -122,7 +122,12 @@ type Tracker struct {
 
 // Add takes the next record of the log. Records of other formats are
 // ignored; a record without a valid Fields["run"] counts for the latest run.
-func (t *Tracker) Add(r *parsers.Record) {
+func (t *Tracker) Add(r *parsers.Record) { t.AddSketched(r, nil) }
+
+// AddSketched is Add for a caller that has already sketched the record:
+// sk is the sketch of a text that holds the first line of r's message in
+// any ASCII case (its Text, or that lower-cased), or nil.
+func (t *Tracker) AddSketched(r *parsers.Record, sk *textio.Sketch) {
 	if r == nil || r.Format != parsers.FormatSetupLog {
 		return
 	}
@@ -145,8 +150,13 @@ func (t *Tracker) Add(r *parsers.Record) {
 		run.LastLine = last
 	}
 	text := firstLine(r.Message)
+	// The sketch rules out at once most of the phrases looked for below,
+	// which most lines hold none of.
+	if sk == nil {
+		sk = textio.SketchOf(text)
+	}
 	start := false
-	if nStartingMicrosoftExchange.In(text) {
+	if sk.MayHold(nStartingMicrosoftExchange) && nStartingMicrosoftExchange.In(text) {
 		if m := productRe.FindStringSubmatch(text); m != nil && run.StartLine == 0 {
 			start, run.Product = true, m[1]
 		}
@@ -162,12 +172,13 @@ func (t *Tracker) Add(r *parsers.Record) {
 	if run.Start.IsZero() && !r.Time.IsZero() {
 		run.Start, run.StartQ = r.Time, r.TimeQ
 	}
-	t.text(run, r, text)
+	t.text(run, r, text, sk)
 }
 
-// text reads the run facts from the first line of a record's text.
-func (t *Tracker) text(run *Run, r *parsers.Record, text string) {
-	has := func(n textio.Needle) bool { return n.In(text) }
+// text reads the run facts from the first line of a record's text; sk is
+// its sketch.
+func (t *Tracker) text(run *Run, r *parsers.Record, text string, sk *textio.Sketch) {
+	has := func(n textio.Needle) bool { return sk.MayHold(n) && n.In(text) }
 	if has(nCommandLineParameter) {
 		if m := paramRe.FindStringSubmatch(text); m != nil {
 			name := strings.ToLower(m[1])

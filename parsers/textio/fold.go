@@ -127,3 +127,45 @@ func lower(c byte) byte {
 
 // String returns the text the needle looks for.
 func (nd Needle) String() string { return nd.sub }
+
+// Sketch summarises a text by the pairs of adjacent bytes it holds, so
+// that one pass over a line can rule out most of the needles that several
+// rules look for in it: a needle one of whose pairs the sketch lacks is not
+// in the text (MayHold). A pair is kept as the low five bits of each byte,
+// which are the same for a letter in either case, so the sketch ignores
+// ASCII case as Needle does; other bytes share keys with letters, which
+// only makes MayHold say "maybe" more often.
+type Sketch [1024 / 64]uint64
+
+// SketchOf returns the sketch of s.
+func SketchOf(s string) *Sketch {
+	sk := new(Sketch)
+	sk.Add(s)
+	return sk
+}
+
+// Add adds the pairs of s to the sketch.
+func (sk *Sketch) Add(s string) {
+	for i := 1; i < len(s); i++ {
+		k := pairKey(s[i-1], s[i])
+		sk[k/64] |= 1 << (k % 64)
+	}
+}
+
+// MayHold reports whether the text the sketch was made of may contain nd
+// (ignoring ASCII case); false means that it certainly does not. It is
+// also true of any part of that text.
+func (sk *Sketch) MayHold(nd Needle) bool {
+	for i := 1; i < len(nd.sub); i++ {
+		k := pairKey(nd.sub[i-1], nd.sub[i])
+		if sk[k/64]&(1<<(k%64)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// pairKey is the key of two adjacent bytes in a Sketch.
+func pairKey(a, b byte) uint {
+	return uint(a&31)<<5 | uint(b&31)
+}

@@ -89,3 +89,59 @@ func lowerASCIIOnly(sub string) string {
 	}
 	return string(b)
 }
+
+// TestSketch checks that a sketch never rules out a needle its text holds,
+// in any ASCII case, and that it does rule out needles whose pairs the
+// text lacks.
+func TestSketch(t *testing.T) {
+	text := "[03/13/2021 05:01:30.0540] [0] Setup Version: 15.0.1497.2. The ERROR-reference follows"
+	sk := SketchOf(text)
+	for _, sub := range []string{"setup version:", "error-reference", "[0]", "15.0.1497", "s", "", "ws"} {
+		if !NewNeedle(sub).In(text) {
+			t.Fatalf("test is wrong: %q is not in the text", sub)
+		}
+		if !sk.MayHold(NewNeedle(sub)) {
+			t.Errorf("the sketch rules out %q, which the text holds", sub)
+		}
+	}
+	for _, sub := range []string{"installed version", "completed successfully", "logged on user:"} {
+		if sk.MayHold(NewNeedle(sub)) {
+			t.Errorf("the sketch does not rule out %q", sub)
+		}
+	}
+}
+
+// FuzzSketch holds MayHold to In: whenever a needle is in a text, the
+// text's sketch may hold it.
+func FuzzSketch(f *testing.F) {
+	f.Add("Setup version: 15.0", "setup version:")
+	f.Add("MSI (s) (54:94) [13:14:36:123]: Note: 1: 2203", "note: 1:")
+	f.Add("\u212Aelvin K\u0130LL", "kill")
+	f.Fuzz(func(t *testing.T, text, sub string) {
+		sub = strings.ToLower(sub)
+		for i := 0; i < len(sub); i++ {
+			if sub[i] >= 0x80 {
+				return // needles are ASCII
+			}
+		}
+		if nd := NewNeedle(sub); nd.In(text) && !SketchOf(text).MayHold(nd) {
+			t.Errorf("SketchOf(%q) rules out %q, which the text holds", text, sub)
+		}
+		if len(sub) > 1 && len(text) > 2 {
+			// A needle taken from the text, in another case.
+			s := strings.ToUpper(text[1 : len(text)-1])
+			if nd := NewNeedle(strings.ToLower(s)); isASCIIString(s) && !SketchOf(text).MayHold(nd) {
+				t.Errorf("SketchOf(%q) rules out %q, a part of it", text, s)
+			}
+		}
+	})
+}
+
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
