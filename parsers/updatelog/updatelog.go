@@ -15,8 +15,11 @@
 //
 //   - Line: the 1-based line of the prefixed line; Offset is -1.
 //   - Message: the text after "<seconds>: ", with continuation lines joined by "\n".
-//   - TimeQ = elapsed and a zero Time (the log has no wall-clock time);
-//     Fields["elapsed"] holds the seconds with '.' as the separator.
+//   - From a run's "(local)" header line on (see headerRe), Time is the
+//     header's wall-clock time plus the line's elapsed seconds, TimeQ
+//     no-zone. Lines of a run without a readable header have TimeQ elapsed
+//     and a zero Time. Fields["elapsed"] holds the seconds with '.' as the
+//     separator.
 //   - Fields["run"]: the 1-based index of the installer run (see below).
 //   - Level error on the lines that say an install failed (see IsFailure),
 //     warning on "FileInUse:: Added to Filelist:" lines.
@@ -42,6 +45,7 @@ import (
 
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/textio"
+	"github.com/extriage/extriage/parsers/wintime"
 )
 
 // Parser reads update.exe logs. Its zero value is ready to use.
@@ -275,8 +279,11 @@ type parse struct {
 	run        int   // the current run index, 0 before the first line
 	lastMillis int64 // elapsed of the previous prefixed line, -1 if none
 	// anchor is the wall-clock time at elapsed 0 of the current run, from
-	// its "YYYY/MM/DD HH:MM:SS.mmm (local)" header line; zero until then.
-	anchor     time.Time
+	// its "(local)" header line (see headerRe); zero until then.
+	anchor time.Time
+	// dates decides the day/month order of year-last header dates that
+	// carry no order marker.
+	dates      wintime.FileOrder
 	runHasText bool // the current run has a line other than a separator
 	havePrefix bool // a prefixed line was seen
 }
@@ -315,7 +322,7 @@ func (p *parse) line(n int, text string) bool {
 		p.runHasText = false
 		p.anchor = time.Time{}
 	}
-	if t, ok := headerTime(rest); ok && ms >= 0 {
+	if t, ok := p.headerTime(n, rest); ok && ms >= 0 {
 		p.anchor = t.Add(-time.Duration(ms) * time.Millisecond)
 	}
 	if !p.havePrefix {
@@ -344,19 +351,80 @@ func (p *parse) line(n int, text string) bool {
 }
 
 // headerRe is the wall-clock line update.exe writes near the start of a
-// run: "2006/03/14 23:02:41.250 (local)".
-var headerRe = regexp.MustCompile(`^(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) \(local\)\s*$`)
+// run, in either of the forms seen: "2006/03/14 23:02:41.250 (local)" and
+// "Started: 2010/04/14 (Y/M/D) 10:21:07,125 (local)". The milliseconds take
+// the locale's decimal separator like the elapsed seconds do. A "(Y/M/D)"
+// marker names the order of the date's numbers.
+var headerRe = regexp.MustCompile(`^(?:Started:\s*)?((\d{1,4})[/.-](\d{1,4})[/.-](\d{1,4}))\s+(?:\(([YMD])[/.-]([YMD])[/.-]([YMD])\)\s+)?(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,3}))?\s+\(local\)\s*$`)
 
-// headerTime reads a run's wall-clock header line.
-func headerTime(text string) (time.Time, bool) {
-	m := headerRe.FindStringSubmatch(text)
-	if m == nil {
+// nLocal finds the lines that may be a run header.
+var nLocal = textio.NewNeedle("(local)")
+
+// headerTime reads a run's wall-clock header line at line n. It returns
+// ok=false for any other line, and warns about a line that has the shape
+// of a header but whose date or time cannot be read. A date without an
+// order marker is read year first when it starts with the year, and
+// otherwise in the day/month order the file's headers show (wintime.FileOrder,
+// which warns when that order is assumed).
+func (p *parse) headerTime(n int, text string) (time.Time, bool) {
+	if !nLocal.In(text) {
 		return time.Time{}, false
 	}
-	n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
-	t := time.Date(n(1), time.Month(n(2)), n(3), n(4), n(5), n(6), n(7)*int(time.Millisecond), time.UTC)
-	if t.Month() != time.Month(n(2)) || t.Day() != n(3) || n(4) > 23 || n(5) > 59 || n(6) > 59 {
+	bad := func() (time.Time, bool) {
+		p.warn(n, "run header %q: date or time not readable; the run's lines keep elapsed seconds only", text)
 		return time.Time{}, false
+	}
+	m := headerRe.FindStringSubmatch(text)
+	if m == nil {
+		if strings.HasSuffix(strings.TrimSpace(text), "(local)") {
+			return bad()
+		}
+		return time.Time{}, false
+	}
+	num := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
+	var y, mo, d int
+	switch order := m[5] + m[6] + m[7]; {
+	case order != "":
+		if strings.Count(order, "Y") != 1 || strings.Count(order, "M") != 1 {
+			return bad()
+		}
+		for i, c := range order {
+			switch c {
+			case 'Y':
+				if len(m[2+i]) != 4 {
+					return bad()
+				}
+				y = num(2 + i)
+			case 'M':
+				mo = num(2 + i)
+			case 'D':
+				d = num(2 + i)
+			}
+		}
+	case len(m[2]) == 4:
+		y, mo, d = num(2), num(3), num(4)
+	default:
+		date := m[1]
+		o, msg := p.dates.Read(wintime.DateEvidence(date), date, n)
+		if msg != "" {
+			p.warn(n, "%s", msg)
+		}
+		var ok bool
+		if y, mo, d, ok = wintime.DateIn(date, o); !ok {
+			return bad()
+		}
+	}
+	ms := 0
+	if f := m[11]; f != "" {
+		ms = num(11)
+		for k := len(f); k < 3; k++ {
+			ms *= 10
+		}
+	}
+	hh, mi, ss := num(8), num(9), num(10)
+	t := time.Date(y, time.Month(mo), d, hh, mi, ss, ms*int(time.Millisecond), time.UTC)
+	if t.Year() != y || t.Month() != time.Month(mo) || t.Day() != d || hh > 23 || mi > 59 || ss > 59 {
+		return bad()
 	}
 	return t, true
 }

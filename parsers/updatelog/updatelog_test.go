@@ -58,6 +58,12 @@ type wantRec struct {
 	fields  map[string]string
 }
 
+// header is where a run's dated header is and the time it gives elapsed 0.
+type header struct {
+	line int
+	at   time.Time
+}
+
 func TestParse(t *testing.T) {
 	tests := []struct {
 		file     string
@@ -65,10 +71,16 @@ func TestParse(t *testing.T) {
 		recs     []wantRec
 		runs     int
 		runCheck func(t *testing.T, runs []Run)
+		// started gives, per run, the line of its "Started: ... (local)"
+		// header and the wall-clock time at elapsed 0: from that line
+		// on, the run's lines carry local times. Runs not listed have
+		// elapsed seconds only.
+		started map[string]header
 	}{
 		{
-			file:  "KB979309.log",
-			count: 9,
+			file:    "KB979309.log",
+			count:   9,
+			started: map[string]header{"1": {2, time.Date(2010, 4, 14, 10, 21, 7, 125e6, time.UTC)}},
 			recs: []wantRec{
 				{line: 1, msg: strings.Repeat("=", 72), elapsed: "0.000", run: "1"},
 				{line: 6, msg: "[PatchFilesFromResponseBlob] returning STATUS_READY_TO_INSTALL", elapsed: "1.297", run: "1"},
@@ -87,7 +99,9 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
-			file:  "svcpack.log",
+			file: "svcpack.log",
+			started: map[string]header{"1": {2, time.Date(2005, 6, 1, 9, 0, 0, 0, time.UTC)},
+				"2": {12, time.Date(2005, 6, 2, 8, 0, 0, 0, time.UTC)}},
 			count: 17,
 			recs: []wantRec{
 				{line: 3, msg: `FileInUse:: Added to Filelist: C:\Program Files\Exchsrvr\bin\store.exe`, elapsed: "12.345", run: "1",
@@ -169,8 +183,13 @@ func TestParse(t *testing.T) {
 				t.Errorf("%d records, want %d", len(res.recs), tt.count)
 			}
 			for _, r := range res.recs {
-				if r.Path != path || r.Format != parsers.FormatUpdateLog || r.Offset != -1 || !r.Time.IsZero() || r.TimeQ != parsers.TimeElapsed {
-					t.Errorf("line %d: path %q format %q offset %d time %v timeq %q", r.Line, r.Path, r.Format, r.Offset, r.Time, r.TimeQ)
+				wantTime, wantQ := time.Time{}, parsers.TimeElapsed
+				if h, ok := tt.started[r.Fields["run"]]; ok && r.Line >= h.line {
+					ms := elapsedMillis(r.Fields["elapsed"])
+					wantTime, wantQ = h.at.Add(time.Duration(ms)*time.Millisecond), parsers.TimeNoZone
+				}
+				if r.Path != path || r.Format != parsers.FormatUpdateLog || r.Offset != -1 || !r.Time.Equal(wantTime) || r.TimeQ != wantQ {
+					t.Errorf("line %d: path %q format %q offset %d time %v timeq %q, want time %v %q", r.Line, r.Path, r.Format, r.Offset, r.Time, r.TimeQ, wantTime, wantQ)
 				}
 			}
 			for _, w := range tt.recs {
@@ -539,5 +558,58 @@ func TestRunKeepsLineTimes(t *testing.T) {
 	}
 	if r := runs[1]; r.LastLine != 8 || !r.End.Time.IsZero() || r.End.Q != parsers.TimeElapsed || r.ExtendedErrorAt.Q != parsers.TimeElapsed {
 		t.Errorf("run without a header: %+v", r)
+	}
+}
+
+// TestHeaderForms: every form of the "(local)" run header dates the run:
+// the bare year-first form, the "Started: ... (Y/M/D)" form with either
+// decimal separator, a marker naming another order, and a year-last date
+// without marker read in the order the file's headers show (with a
+// warning while it is assumed). A header that cannot be read is named in
+// a warning, and its run keeps elapsed seconds.
+func TestHeaderForms(t *testing.T) {
+	at := func(mo time.Month, d, h, mi, s, ms int) time.Time {
+		return time.Date(2010, mo, d, h, mi, s, ms*1e6, time.UTC)
+	}
+	tests := []struct {
+		name   string
+		header string
+		want   time.Time // zero: not dated
+		warn   string    // a warning must contain this; "" for none
+	}{
+		{"bare", "2010/04/14 10:21:07.125 (local)", at(4, 14, 10, 21, 7, 125), ""},
+		{"started dot", "Started: 2010/04/14 (Y/M/D) 10:21:07.125 (local)", at(4, 14, 10, 21, 7, 125), ""},
+		{"started comma", "Started: 2010/04/14 (Y/M/D) 10:21:07,125 (local)", at(4, 14, 10, 21, 7, 125), ""},
+		{"marker D/M/Y", "Started: 03/04/2010 (D/M/Y) 10:21:07,125 (local)", at(4, 3, 10, 21, 7, 125), ""},
+		{"marker M/D/Y", "Started: 03/04/2010 (M/D/Y) 10:21:07.125 (local)", at(3, 4, 10, 21, 7, 125), ""},
+		{"year last, telling", "14/04/2010 10:21:07.125 (local)", at(4, 14, 10, 21, 7, 125), ""},
+		{"year last, ambiguous", "03/04/2010 10:21:07.125 (local)", at(3, 4, 10, 21, 7, 125), "date order is ambiguous"},
+		{"dotted", "03.04.2010 10:21:07,125 (local)", at(4, 3, 10, 21, 7, 125), ""},
+		{"no such day", "Started: 2010/02/30 (Y/M/D) 10:21:07.125 (local)", time.Time{}, "not readable"},
+		{"bad marker", "Started: 2010/04/14 (Y/Y/D) 10:21:07.125 (local)", time.Time{}, "not readable"},
+		{"unknown shape", "Started: April 14 2010 10:21:07 (local)", time.Time{}, "not readable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			log := "0.000: ====\r\n0.000: " + tt.header + "\r\n1.500: Update.exe extended error code = 0xf201\r\n"
+			res := testkit.ParseBytes(Parser{}, "KB1.log", []byte(log))
+			if res.Err != nil || len(res.Recs) != 3 {
+				t.Fatalf("err %v, %d records", res.Err, len(res.Recs))
+			}
+			r := res.Recs[2]
+			if tt.want.IsZero() {
+				if !r.Time.IsZero() || r.TimeQ != parsers.TimeElapsed {
+					t.Errorf("line 3: %v %q, want elapsed only", r.Time, r.TimeQ)
+				}
+			} else if want := tt.want.Add(1500 * time.Millisecond); !r.Time.Equal(want) || r.TimeQ != parsers.TimeNoZone {
+				t.Errorf("line 3: %v %q, want %v no-zone", r.Time, r.TimeQ, want)
+			}
+			switch {
+			case tt.warn == "" && len(res.Warns) != 0:
+				t.Errorf("warnings: %v", res.Warns)
+			case tt.warn != "" && (len(res.Warns) != 1 || !strings.Contains(res.Warns[0].Msg, tt.warn) || res.Warns[0].Line != 2 || res.Warns[0].Path != "KB1.log"):
+				t.Errorf("warnings %v, want one at KB1.log line 2 saying %q", res.Warns, tt.warn)
+			}
+		})
 	}
 }
