@@ -204,7 +204,7 @@ func TestExchangeServiceFailedAfterUpdate(t *testing.T) {
 	}
 	fs, _ := runBundle(t, update, scm(time.Date(2006, 3, 14, 23, 30, 0, 0, time.UTC)))
 	got := byRule(fs, "exchange-service-failed-after-update")
-	if len(got) != 1 || !strings.Contains(got[0].Remedy, "Microsoft Exchange Information Store failed after KB912442.log") && !strings.Contains(got[0].Remedy, "Microsoft Exchange Information Store failed after") {
+	if len(got) != 1 || !strings.Contains(got[0].Remedy, "Microsoft Exchange Information Store failed after KB912442 (2006-03-14 23:02)") {
 		t.Fatalf("findings = %+v", got)
 	}
 	if len(got[0].Evidence) != 2 || got[0].Evidence[0].Path != "NODE1/KB912442.log" {
@@ -229,6 +229,13 @@ func TestHotfixInstallFailedAndReboot(t *testing.T) {
 	fs = runFile(t, English, info, updateLines("1.0: Copying files", "30.100: Update.exe extended error code = 0x0"))
 	if got := byRule(fs, "hotfix-install-failed"); len(got) != 0 {
 		t.Fatalf("successful run: %+v", got)
+	}
+	// A run that does not name its package is named by the log's file,
+	// without the ".log" of the file name.
+	fs = runFile(t, English, FileInfo{Path: `EX1\WINDOWS\KB912444.log`, Format: parsers.FormatUpdateLog, HostHint: "EX1"},
+		updateLines("900.000: Update.exe failed 1603."))
+	if got := byRule(fs, "hotfix-install-failed"); len(got) != 1 || !strings.Contains(got[0].Remedy, "The update KB912444 did not install on EX1") {
+		t.Fatalf("package named by the file: %+v", got)
 	}
 }
 

@@ -1,7 +1,6 @@
 package detectors
 
 import (
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -145,7 +144,7 @@ func (c *updateRunChecker) Finish() []Hit {
 			Evidence: []Evidence{ev},
 			Key:      c.path + "#" + strconv.Itoa(run.Index),
 			Values: map[string]string{
-				"package":    firstNonEmpty(run.Package, path.Base(strings.ReplaceAll(c.path, `\`, "/"))),
+				"package":    firstNonEmpty(run.Package, updatePackage(c.path)),
 				"outcome":    outcomeText(run),
 				"outcome@pl": outcomeTextPL(run),
 				"failure":    strings.TrimRight(text, ". "),

@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -302,7 +303,7 @@ func (c *inventory) Finish() []Hit {
 				outcome = "unknown"
 			}
 			f := Fact{Kind: FactInstall, Host: host, Time: c.upTimes[strconv.Itoa(run.Index)],
-				Values:   map[string]string{"what": firstNonEmpty(run.Package, c.info.Path), "outcome": outcome},
+				Values:   map[string]string{"what": firstNonEmpty(run.Package, updatePackage(c.info.Path)), "outcome": outcome},
 				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, TimeQ: parsers.TimeElapsed, Text: "update.exe run " + strconv.Itoa(run.Index)},
 				End:      c.runEnd(run.Index)}
 			if !f.Time.IsZero() {
@@ -344,6 +345,17 @@ func (c *inventory) runEnd(idx int) *Evidence {
 	}
 	e := EvidenceOf(r)
 	return &e
+}
+
+// updatePackage names the update an update.exe log is about when no line
+// of the run names it: the log's file name without its ".log" extension
+// ("KB912442" for …\WINDOWS\KB912442.log, "svcpack" for svcpack.log).
+func updatePackage(logPath string) string {
+	base := path.Base(strings.ReplaceAll(logPath, `\`, "/"))
+	if ext := path.Ext(base); strings.EqualFold(ext, ".log") && len(base) > len(ext) {
+		base = base[:len(base)-len(ext)]
+	}
+	return base
 }
 
 func firstNonEmpty(s ...string) string {
