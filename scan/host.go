@@ -35,7 +35,7 @@ func init() {
 		results result archive archives zip backup backups msinfo msinfo32 mps mpsreports
 		cab cabs dump dumps crash crashes etl trace traces diag diagnostics support sdp
 		payload evidence attachments upload uploads customer download downloads desktop documents
-		inetpub logfiles w3svc smtpsvc`) {
+		inetpub logfiles w3svc smtpsvc exchangesetup svcpack setupapi msiexec`) {
 		notHostNames[s] = true
 	}
 }
@@ -89,15 +89,39 @@ func collectorArchiveHost(name string) string {
 	return hostName(collectorSuffix.ReplaceAllString(stem, ""))
 }
 
+// logExtensions are the extensions of the log files collectors compress
+// one by one (EX01-20240131.log.gz, Application.evtx.gz).
+var logExtensions = map[string]bool{".log": true, ".txt": true, ".evtx": true, ".evt": true, ".csv": true, ".etl": true, ".xml": true}
+
+// logFileStem returns the name of the log an archive stem is, without its
+// extension, and true when the stem ends in a log file's extension
+// ("EX01-20240131.log" gives "EX01-20240131").
+func logFileStem(stem string) (string, bool) {
+	ext := path.Ext(stem)
+	if !logExtensions[strings.ToLower(ext)] || len(stem) == len(ext) {
+		return "", false
+	}
+	return stem[:len(stem)-len(ext)], true
+}
+
 // hostFromArchiveName reads the computer name from an archive's or a
 // bundle's name as collectors write them: SERVER.zip, SERVER-315.zip,
-// SERVER_Logs.zip.
+// SERVER_Logs.zip, and for one compressed log, SERVER-20240131.log.gz or
+// SERVER_KB1.log.gz. A compressed log with neither a date stamp nor a
+// SERVER_ prefix is named after the log, not the server
+// (Application.evtx.gz, KB912442.log.gz, ExchangeSetup.log.gz), and gives
+// no host.
 func hostFromArchiveName(name string) string {
 	if h := collectorArchiveHost(name); h != "" {
 		return h
 	}
 	stem := archiveStem(name)
-	if h := hostName(stem); h != "" {
+	if log, ok := logFileStem(stem); ok {
+		if server := dateStamp.ReplaceAllString(log, ""); server != log {
+			return hostName(server)
+		}
+		stem = log // only a SERVER_ prefix names the server
+	} else if h := hostName(stem); h != "" {
 		return h
 	}
 	if i := strings.IndexByte(stem, '_'); i > 0 {
@@ -185,6 +209,9 @@ func bundleHost(name string) string {
 		return h
 	}
 	stem := archiveStem(name)
+	if _, ok := logFileStem(stem); ok {
+		return "" // a compressed log: its name is the log's
+	}
 	if notHostNames[strings.ToLower(stem)] || stem == "." || stem == "" {
 		return ""
 	}

@@ -35,6 +35,10 @@ func TestHostFromNames(t *testing.T) {
 		{"server folder with a date", "case", map[string][]byte{"case/EXCH13_2024-01-31/KB1.log": log}, "EXCH13"},
 		{"server folder with a date and time", "case", map[string][]byte{"case/EXCH14-20240131-1530/KB1.log": log}, "EXCH14"},
 		{"MPS name with a date", "case", map[string][]byte{"case/EXCH15-20240131_Application.log": log}, "EXCH15"},
+		{"one compressed log named after the server", "case", map[string][]byte{"case/EXCH16-20240131.log.gz": gzipOf(t, log)}, "EXCH16"},
+		{"compressed log as the argument", "EXCH17-20240131.log.gz", map[string][]byte{"EXCH17-20240131.log.gz": gzipOf(t, log)}, "EXCH17"},
+		{"compressed log named after the update", "EXCH18", map[string][]byte{"EXCH18/KB912442.log.gz": gzipOf(t, log)}, "EXCH18"},
+		{"compressed update log as the argument", "KB912442.log.gz", map[string][]byte{"KB912442.log.gz": gzipOf(t, log)}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -45,6 +49,41 @@ func TestHostFromNames(t *testing.T) {
 				t.Errorf("findings = %q, want the host %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestHostFromCompressedLogName: an archive of one log named after a
+// server and a date gives the server; one named after the log itself
+// (event log, update, setup log) gives no host, neither inside a bundle
+// nor as the bundle.
+func TestHostFromCompressedLogName(t *testing.T) {
+	tests := []struct {
+		name       string
+		archive    string // hostFromArchiveName
+		bundleHost string
+	}{
+		{"EX11-20240131.log.gz", "EX11", "EX11"},
+		{"EX11_2024-01-31.evtx.gz", "EX11", "EX11"},
+		{"EX11-20240131-0930.log.zip", "EX11", "EX11"},
+		{"EX11-20240131.txt.tar.gz", "EX11", "EX11"},
+		{"Application.evtx.gz", "", ""},
+		{"KB912442.log.gz", "", ""},
+		{"ExchangeSetup.log.gz", "", ""},
+		{"ExchangeSetup-20240131.log.gz", "", ""},
+		{"svcpack.log.zip", "", ""},
+		{"Logs-20240131.log.gz", "", ""},
+		{"EX11.log.gz", "", ""}, // no date stamp: may as well be a log's name
+		{"20240131.log.gz", "", ""},
+		{"EX11_KB912442.log.gz", "EX11", "EX11"},
+		{"Exchange_Setup.log.gz", "", ""},
+	}
+	for _, tc := range tests {
+		if got := hostFromArchiveName(tc.name); got != tc.archive {
+			t.Errorf("hostFromArchiveName(%q) = %q, want %q", tc.name, got, tc.archive)
+		}
+		if got := bundleHost(tc.name); got != tc.bundleHost {
+			t.Errorf("bundleHost(%q) = %q, want %q", tc.name, got, tc.bundleHost)
+		}
 	}
 }
 
