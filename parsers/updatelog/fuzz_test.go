@@ -25,6 +25,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(p)
 	}
 	f.Add([]byte("0.000: ====================\n1,5: x\n99999999999.999: y\n\xff\xfe"))
+	f.Add([]byte("0.000: Started: 03/04/2010 (D/M/Y) 10:21:07,125 (local)\n0.000: 14/13/2010 10:21:07.1 (local)\n1.000: x (local)\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		(Parser{}).Sniff(data)
 		res := parseBytes(t, "fuzz.log", data)

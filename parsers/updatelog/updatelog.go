@@ -364,8 +364,10 @@ var nLocal = textio.NewNeedle("(local)")
 // ok=false for any other line, and warns about a line that has the shape
 // of a header but whose date or time cannot be read. A date without an
 // order marker is read year first when it starts with the year, and
-// otherwise in the day/month order the file's headers show (wintime.FileOrder,
-// which warns when that order is assumed).
+// otherwise in the day/month order the file's headers have shown so far
+// (wintime.FileOrder, without a look-ahead as headers are few and far
+// apart; it warns when the order is assumed, and when a later header
+// shows the assumption wrong).
 func (p *parse) headerTime(n int, text string) (time.Time, bool) {
 	if !nLocal.In(text) {
 		return time.Time{}, false
