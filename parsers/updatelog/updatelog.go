@@ -237,7 +237,7 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 		return fmt.Errorf("updatelog: %s: no data", in.Path)
 	}
 	lines := textio.NewLines(io.NewSectionReader(in.R, 0, in.Size))
-	p := &parse{in: in, sink: sink, warn: warn, lastMillis: -1}
+	p := &parse{in: in, sink: sink, warn: warn, lastMillis: -1, ctx: ctx}
 	for lines.Next() {
 		n := lines.Number()
 		if n&1023 == 0 {
@@ -284,6 +284,8 @@ type parse struct {
 	// dates decides the day/month order of year-last header dates that
 	// carry no order marker.
 	dates      wintime.FileOrder
+	learnt     bool // learnOrder ran
+	ctx        context.Context
 	runHasText bool // the current run has a line other than a separator
 	havePrefix bool // a prefixed line was seen
 }
@@ -364,10 +366,8 @@ var nLocal = textio.NewNeedle("(local)")
 // ok=false for any other line, and warns about a line that has the shape
 // of a header but whose date or time cannot be read. A date without an
 // order marker is read year first when it starts with the year, and
-// otherwise in the day/month order the file's headers have shown so far
-// (wintime.FileOrder, without a look-ahead as headers are few and far
-// apart; it warns when the order is assumed, and when a later header
-// shows the assumption wrong).
+// otherwise in the day/month order the file's headers show (see
+// learnOrder; wintime.FileOrder warns when the order is assumed).
 func (p *parse) headerTime(n int, text string) (time.Time, bool) {
 	if !nLocal.In(text) {
 		return time.Time{}, false
@@ -407,6 +407,10 @@ func (p *parse) headerTime(n int, text string) (time.Time, bool) {
 		y, mo, d = num(2), num(3), num(4)
 	default:
 		date := m[1]
+		if !p.learnt {
+			p.learnt = true
+			p.learnOrder()
+		}
 		o, msg := p.dates.Read(wintime.DateEvidence(date), date, n)
 		if msg != "" {
 			p.warn(n, "%s", msg)
@@ -429,6 +433,45 @@ func (p *parse) headerTime(n int, text string) (time.Time, bool) {
 		return bad()
 	}
 	return t, true
+}
+
+// maxOrderLines is how many lines learnOrder reads at most. It is a
+// variable so that tests can try the limit on small inputs.
+var maxOrderLines = 200000
+
+// learnOrder reads the file from its start, up to maxOrderLines lines and
+// keeping nothing, for a run header whose year-last date tells whether the
+// file writes the day or the month first. It runs once, and only when a
+// header without an order marker is year-last, so logs with year-first
+// headers (all known ones) are read once.
+func (p *parse) learnOrder() {
+	p.dates = wintime.FileOrder{Limit: maxOrderLines}
+	lines := textio.NewLines(io.NewSectionReader(p.in.R, 0, p.in.Size))
+	for lines.Next() {
+		n := lines.Number()
+		if n > maxOrderLines {
+			p.dates.Cut = true
+			return
+		}
+		if n&1023 == 0 && p.ctx.Err() != nil {
+			return
+		}
+		text := lines.Text()
+		if !nLocal.In(text) {
+			continue
+		}
+		_, rest, ok := splitPrefix(text)
+		if !ok {
+			continue
+		}
+		m := headerRe.FindStringSubmatch(rest)
+		if m == nil || m[5] != "" || len(m[2]) == 4 {
+			continue
+		}
+		if ev := wintime.DateEvidence(m[1]); ev.Judged() && p.dates.Learn(ev, n) {
+			return
+		}
+	}
 }
 
 // start flushes the record being built and begins a new one.

@@ -613,3 +613,33 @@ func TestHeaderForms(t *testing.T) {
 		})
 	}
 }
+
+// TestHeaderOrderFromLaterRun: an ambiguous year-last header is read in the
+// order a later run's header shows, without a warning; when the look-ahead
+// stops before that header, the order is assumed and the warning says how
+// far the file was read.
+func TestHeaderOrderFromLaterRun(t *testing.T) {
+	log := "0.000: ====\r\n0.000: 03/04/2010 10:00:00.000 (local)\r\n2.000: x\r\n" +
+		"0.000: ====\r\n0.000: 14/04/2010 09:00:00.000 (local)\r\n1.000: y\r\n"
+	res := testkit.ParseBytes(Parser{}, "KB1.log", []byte(log))
+	if len(res.Warns) != 0 || len(res.Recs) != 6 {
+		t.Fatalf("%d records, warnings %v", len(res.Recs), res.Warns)
+	}
+	if r, want := res.Recs[2], time.Date(2010, 4, 3, 10, 0, 2, 0, time.UTC); !r.Time.Equal(want) {
+		t.Errorf("line 3: %v, want %v (day first, as line 5 shows)", r.Time, want)
+	}
+	if r, want := res.Recs[5], time.Date(2010, 4, 14, 9, 0, 1, 0, time.UTC); !r.Time.Equal(want) {
+		t.Errorf("line 6: %v, want %v", r.Time, want)
+	}
+
+	defer func(n int) { maxOrderLines = n }(maxOrderLines)
+	maxOrderLines = 3
+	res = testkit.ParseBytes(Parser{}, "KB1.log", []byte(log))
+	if r, want := res.Recs[2], time.Date(2010, 3, 4, 10, 0, 2, 0, time.UTC); !r.Time.Equal(want) {
+		t.Errorf("cut look-ahead, line 3: %v, want %v (month first, assumed)", r.Time, want)
+	}
+	if len(res.Warns) != 2 || !strings.Contains(res.Warns[0].Msg, "in its first 3 lines") || res.Warns[0].Line != 2 ||
+		!strings.Contains(res.Warns[1].Msg, "may be wrong") || res.Warns[1].Line != 5 {
+		t.Errorf("warnings %v", res.Warns)
+	}
+}
