@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -25,22 +26,24 @@ var fileInUseMeta = Meta{
 			"hotfix log (KB*.log, svcpack.log) for each file it had to replace but found locked by a running " +
 			"program. KB 328839 names this line as the sign that a service or program interfered with the " +
 			"update. The finding is an error when the same run failed, did not complete or ends without an outcome, " +
-			"and a warning when the run still ended without a failure (the files are then replaced at the next restart).",
+			"and a warning when the run still ended without a failure (the files are then replaced at the next restart) " +
+			"or when a later run of the same update in the same log succeeded.",
 		PL: "Instalator pakietów Windows (update.exe) zapisuje w dzienniku poprawki (KB*.log, svcpack.log) " +
 			"wiersz „FileInUse:: Added to Filelist:” dla każdego pliku, który musiał zastąpić, a który był " +
 			"zablokowany przez działający program. Według KB 328839 ten wiersz oznacza, że usługa lub program " +
 			"zakłócił instalację poprawki. Wynik ma wagę błędu, gdy ten sam przebieg instalacji się nie " +
 			"powiódł, nie został ukończony lub dziennik urywa się przed wynikiem, a wagę ostrzeżenia, gdy przebieg " +
 			"zakończył się bez błędu " +
-			"(pliki zostaną wtedy zastąpione po ponownym uruchomieniu).",
+			"(pliki zostaną wtedy zastąpione po ponownym uruchomieniu) albo gdy późniejszy przebieg tej samej " +
+			"aktualizacji w tym samym dzienniku zakończył się powodzeniem.",
 	},
 	Remedy: Text{
-		EN: "{count} file(s) were locked while the update ran on {host} ({outcome}): {files}. Before you run " +
+		EN: "{superseded?}{count} file(s) were locked while the update ran on {host} ({outcome}): {files}. Before you run " +
 			"the update again: close antivirus programs that scan files, stop services and programs the " +
 			"server does not need (SNMP, server monitors, Performance Monitor sessions, local or remote), " +
 			"check in Task Manager that no other Setup, Update or Xcopy is running, and stop the Exchange " +
 			"services. If the files stay locked, restart the server first. See KB 328839.",
-		PL: "Podczas instalacji aktualizacji na serwerze {host} zablokowanych było plików: {count} ({outcome}): " +
+		PL: "{superseded?}Podczas instalacji aktualizacji na serwerze {host} zablokowanych było plików: {count} ({outcome}): " +
 			"{files}. Zanim ponownie uruchomisz aktualizację: zamknij programy antywirusowe skanujące pliki, " +
 			"zatrzymaj zbędne usługi i programy (SNMP, monitory serwerów, sesje Monitora wydajności, lokalne i " +
 			"zdalne), sprawdź w Menedżerze zadań, że nie działa żaden inny program Setup, Update ani Xcopy, i " +
@@ -99,7 +102,8 @@ func (c *fileInUseChecker) Finish() []Hit {
 		// (rule-catalog.md A1).
 		sev := Error
 		outcome := outcomeText(run)
-		if runSucceeded(run) {
+		later, retried := laterSuccess(runs, idx)
+		if runSucceeded(run) || retried {
 			sev = Warning
 		}
 		files := make([]string, 0, len(run.FilesInUse))
@@ -115,19 +119,23 @@ func (c *fileInUseChecker) Finish() []Hit {
 			ev = append(ev, runLineEvidence(c.path, run.FirstFailureLine, run.FirstFailure, run.FirstFailureAt))
 		}
 		s := sev
+		values := map[string]string{
+			"count":      strconv.Itoa(run.FilesInUseCount),
+			"files":      strings.Join(files, ", "),
+			"outcome":    outcome,
+			"outcome@pl": outcomeTextPL(run),
+			"package":    run.Package,
+			"run":        strconv.Itoa(idx),
+		}
+		if retried && !runSucceeded(run) {
+			maps.Copy(values, supersededValues(later))
+		}
 		hits = append(hits, Hit{
 			Evidence: ev,
 			Count:    run.FilesInUseCount,
 			Severity: &s,
 			Key:      c.path + "#" + strconv.Itoa(idx),
-			Values: map[string]string{
-				"count":      strconv.Itoa(run.FilesInUseCount),
-				"files":      strings.Join(files, ", "),
-				"outcome":    outcome,
-				"outcome@pl": outcomeTextPL(run),
-				"package":    run.Package,
-				"run":        strconv.Itoa(idx),
-			},
+			Values:   values,
 		})
 	}
 	return hits

@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +12,7 @@ import (
 )
 
 func init() {
-	registerGoRule(&updateRunRule{meta: hotfixFailedMeta, pick: func(r updatelog.Run) (bool, int, string, updatelog.Stamp) {
+	registerGoRule(&updateRunRule{meta: hotfixFailedMeta, history: true, pick: func(r updatelog.Run) (bool, int, string, updatelog.Stamp) {
 		if !runFailed(r) {
 			return false, 0, "", updatelog.Stamp{}
 		}
@@ -38,19 +39,21 @@ var hotfixFailedMeta = Meta{
 		EN: "An update.exe run ended in failure: a non-zero \"Update.exe extended error code\", \"<package> installation " +
 			"did not complete.\", \"Update.exe failed\", or a failed installation step such as " +
 			"DoInstallation:MyInstallCatalogFiles failed:STR_CATALOG_INSTALL_FAILED (catalog database, KB 822798) or " +
-			"DoRegistryUpdates failed (KB 949377). \"return code was masked to 0x643\" means callers see 1603.",
+			"DoRegistryUpdates failed (KB 949377). \"return code was masked to 0x643\" means callers see 1603. A failed run " +
+			"followed by a successful run of the same update in the same log is history and is reported as information.",
 		PL: "Przebieg update.exe zakończył się błędem: niezerowy „Update.exe extended error code”, „<pakiet> installation " +
 			"did not complete.”, „Update.exe failed” albo nieudany krok instalacji, np. DoInstallation:MyInstallCatalogFiles " +
 			"failed:STR_CATALOG_INSTALL_FAILED (baza katalogów, KB 822798) lub DoRegistryUpdates failed (KB 949377). " +
-			"„return code was masked to 0x643” oznacza, że wywołujący widzi kod 1603.",
+			"„return code was masked to 0x643” oznacza, że wywołujący widzi kod 1603. Nieudany przebieg, po którym " +
+			"w tym samym dzienniku nastąpił udany przebieg tej samej aktualizacji, to już historia i jest zgłaszany jako informacja.",
 	},
 	Remedy: Text{
-		EN: "The update {package} did not install on {host} ({outcome}); the log's first failure is: {failure}. Read the lines " +
+		EN: "{superseded?}The update {package} did not install on {host} ({outcome}); the log's first failure is: {failure}. Read the lines " +
 			"just before it in the log. Catalog failures (STR_CATALOG_INSTALL_FAILED) point to a damaged catalog database " +
 			"or cryptographic service (KB 822798); registry failures to antivirus or a pending restart (KB 949377). Files in " +
 			"use are reported separately. Fix the cause, restart the server, stop the Exchange services and run the update " +
 			"again as described in KB 328839.",
-		PL: "Aktualizacja {package} nie zainstalowała się na serwerze {host} ({outcome}); pierwszy błąd w dzienniku to: " +
+		PL: "{superseded?}Aktualizacja {package} nie zainstalowała się na serwerze {host} ({outcome}); pierwszy błąd w dzienniku to: " +
 			"{failure}. Przeczytaj wiersze tuż przed nim. Błędy katalogu (STR_CATALOG_INSTALL_FAILED) wskazują na uszkodzoną " +
 			"bazę katalogów lub usługę kryptograficzną (KB 822798), błędy rejestru na program antywirusowy lub oczekujący " +
 			"restart (KB 949377). Pliki w użyciu są zgłaszane osobno. Usuń przyczynę, uruchom serwer ponownie, zatrzymaj " +
@@ -99,6 +102,9 @@ var hotfixRebootMeta = Meta{
 type updateRunRule struct {
 	meta Meta
 	pick func(updatelog.Run) (fire bool, line int, text string, at updatelog.Stamp)
+	// history: a run followed by a successful run of the same update is
+	// reported as information only (see laterSuccess).
+	history bool
 }
 
 func (r *updateRunRule) Meta() *Meta { return &r.meta }
@@ -140,7 +146,7 @@ func (c *updateRunChecker) Finish() []Hit {
 		if text == "" {
 			text = ev.Text
 		}
-		hits = append(hits, Hit{
+		h := Hit{
 			Evidence: []Evidence{ev},
 			Key:      c.path + "#" + strconv.Itoa(run.Index),
 			Values: map[string]string{
@@ -150,7 +156,15 @@ func (c *updateRunChecker) Finish() []Hit {
 				"failure":    strings.TrimRight(text, ". "),
 				"run":        strconv.Itoa(run.Index),
 			},
-		})
+		}
+		// A failure that a later run of the same update made good is
+		// history: reported, as information.
+		if later, ok := laterSuccess(c.ctx.UpdateRuns(), run.Index); ok && c.rule.history {
+			sev := Info
+			h.Severity = &sev
+			maps.Copy(h.Values, supersededValues(later))
+		}
+		hits = append(hits, h)
 	}
 	return hits
 }
