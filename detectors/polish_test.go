@@ -108,3 +108,17 @@ func TestPolishFindingsHaveNoEnglishOfOurs(t *testing.T) {
 		t.Errorf("English: findings = %+v", got)
 	}
 }
+
+// TestPolishMSIEventWithoutProduct: an MsiInstaller failure event that
+// names no product gives a Polish remedy with a Polish stand-in, not the
+// English one.
+func TestPolishMSIEventWithoutProduct(t *testing.T) {
+	r := ev("EX1", "MsiInstaller", 11708, time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC))
+	f := file{info: FileInfo{Path: r.Path, Format: parsers.FormatEVTX, HostHint: "EX1"}, recs: []*parsers.Record{r}}
+	for lang, want := range map[Lang]string{Polish: "Instalacja pakietu na serwerze EX1 nie powiodła się.", English: "The package failed on EX1."} {
+		fs, _ := runBundleLang(t, lang, f)
+		if got := byRule(fs, "msi-install-failed"); len(got) != 1 || !strings.HasPrefix(got[0].Remedy, want) {
+			t.Errorf("%s: findings = %+v, want a remedy starting %q", lang, got, want)
+		}
+	}
+}
