@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"html"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/extriage/extriage/detectors"
+	"github.com/extriage/extriage/parsers"
 )
 
 // englishOfOurs are words extriage itself writes into a report (not the
@@ -85,5 +87,37 @@ func TestPolishReportHasNoEnglishOfOurs(t *testing.T) {
 	// The English report keeps the English words.
 	if out := string(render(t, "table", demoReport(t, detectors.English))); !strings.Contains(out, "MSExchangeCluster 1025 (error): EXVS1") || !strings.Contains(out, "│ node ") {
 		t.Errorf("English table lost its words:\n%s", out)
+	}
+}
+
+// TestPolishEventsTable: `extriage events --lang pl` names each event's
+// level in Polish in its table; JSON lines and CSV keep the normalised
+// level, a machine value.
+func TestPolishEventsTable(t *testing.T) {
+	r := &parsers.Record{Path: "N/Application.evtx", RecordID: 9, Provider: "MSExchangeCluster", EventID: 1025, Level: parsers.LevelError, Data: []string{"EXVS1"}}
+	for _, tc := range []struct {
+		format string
+		lang   detectors.Lang
+		want   string
+	}{
+		{"table", detectors.Polish, "MSExchangeCluster 1025 błąd: EXVS1"},
+		{"table", detectors.English, "MSExchangeCluster 1025 error: EXVS1"},
+		{"jsonl", detectors.Polish, `"level":"error"`},
+		{"csv", detectors.Polish, ",error,"},
+	} {
+		var buf bytes.Buffer
+		w, err := NewEventWriter(&buf, tc.format, tc.lang, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), tc.want) {
+			t.Errorf("%s %s: %q lacks %q", tc.format, tc.lang, buf.String(), tc.want)
+		}
 	}
 }
