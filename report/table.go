@@ -91,6 +91,20 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 
 // tableSeverity names a severity in the table: the word the flags take
 // (error), or in a Polish table its Polish name (błąd).
+// SeverityName names a severity in language l as the tables print it:
+// "error" in English, "błąd" in Polish.
+func SeverityName(l detectors.Lang, s detectors.Severity) string { return tableSeverity(l, s) }
+
+// RulesHeader is the header of the rule list (`extriage rules`) in
+// language l: ID, severity, title, KB articles.
+func RulesHeader(l detectors.Lang) []string {
+	tr, ok := translations[l]
+	if !ok {
+		tr = translations[detectors.English]
+	}
+	return []string{"ID", tr.severity, tr.title, "KB"}
+}
+
 func tableSeverity(l detectors.Lang, s detectors.Severity) string {
 	if l == detectors.Polish {
 		return strings.ToLower(labelsFor(l).sevLabel(s))
