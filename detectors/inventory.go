@@ -310,9 +310,10 @@ func (c *inventory) Finish() []Hit {
 				outcome = "unknown"
 			}
 			f := Fact{Kind: FactInstall, Host: host, Time: c.upTimes[strconv.Itoa(run.Index)],
-				Values:   map[string]string{"what": firstNonEmpty(run.Package, c.info.Path), "outcome": outcome},
-				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, TimeQ: parsers.TimeElapsed, Text: "update.exe run " + strconv.Itoa(run.Index)},
-				End:      c.runEnd(run.Index)}
+				Values: map[string]string{"what": firstNonEmpty(run.Package, c.info.Path), "outcome": outcome},
+				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, TimeQ: parsers.TimeElapsed, Text: "update.exe run " + strconv.Itoa(run.Index),
+					TextPL: "przebieg update.exe nr " + strconv.Itoa(run.Index)},
+				End: c.runEnd(run.Index)}
 			if !f.Time.IsZero() {
 				f.Evidence.Time, f.Evidence.TimeQ = f.Time, parsers.TimeNoZone
 			}
@@ -322,7 +323,7 @@ func (c *inventory) Finish() []Hit {
 		for _, run := range c.info.Context.SetupRuns() {
 			v := map[string]string{"what": firstNonEmpty(run.Product, setupWhat), "what@pl": firstNonEmpty(run.Product, setupWhatPL), "outcome": string(run.Outcome), "build": run.SetupBuild, "mode": run.Mode, "generation": run.Generation}
 			c.add(Fact{Kind: FactInstall, Host: host, Time: run.Start, Values: v,
-				Evidence: Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)},
+				Evidence: setupRunEvidence(c.info.Path, run, ""),
 				End:      c.runEnd(run.Index)})
 		}
 		if run, _, ok := c.info.Context.VerdictRun(); ok {
@@ -333,7 +334,7 @@ func (c *inventory) Finish() []Hit {
 			if b != "" {
 				f := versionFact(host, b, "", "setup log", nil)
 				f.Time = run.Start
-				f.Evidence = Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + " (" + string(run.Outcome) + "), build " + b}
+				f.Evidence = setupRunEvidence(c.info.Path, run, b)
 				c.add(f)
 			}
 		}
@@ -476,3 +477,16 @@ func (c *inventory) has(r *parsers.Record, text string, nd textio.Needle) bool {
 
 // ndC1037b44 is the error code of a failed Exchange Virtual Server upgrade.
 var ndC1037b44 = textio.NewNeedle("c1037b44")
+
+// setupRunEvidence cites a setup run as a whole: its first line, with
+// extriage's description of the run (and the build it leaves, when build
+// is not empty) in English and Polish.
+func setupRunEvidence(path string, run setuplog.Run, build string) Evidence {
+	e := Evidence{Path: path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ}
+	e.Text, e.TextPL = setupRunText(run.Index, string(run.Outcome))
+	if build != "" {
+		e.Text += ", build " + build
+		e.TextPL += ", kompilacja " + build
+	}
+	return e
+}

@@ -1,6 +1,8 @@
 package detectors
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +122,50 @@ func TestPolishMSIEventWithoutProduct(t *testing.T) {
 		if got := byRule(fs, "msi-install-failed"); len(got) != 1 || !strings.HasPrefix(got[0].Remedy, want) {
 			t.Errorf("%s: findings = %+v, want a remedy starting %q", lang, got, want)
 		}
+	}
+}
+
+// TestPolishEvidenceOfOurs: evidence that extriage describes itself (a
+// setup run cited as a whole) reads in Polish in a Polish report, while
+// Text keeps the English for JSON.
+func TestPolishEvidenceOfOurs(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "ExchangeSetup_succeeded.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := legacyFile(t, "EX1", "EX1/ExchangeSetup.log", data)
+	scm := ev("EX1", "Service Control Manager", 7024, time.Date(2021, 4, 2, 9, 0, 0, 0, time.UTC), "Microsoft Exchange Transport", "3355443752")
+	scm.Path = "EX1/System.evtx"
+	system := file{info: FileInfo{Path: scm.Path, Format: parsers.FormatEVTX, HostHint: "EX1"}, recs: []*parsers.Record{scm}}
+	fs, _ := runBundleLang(t, Polish, setup, system)
+	got := byRule(fs, "exchange-service-failed-after-update")
+	if len(got) != 1 || len(got[0].Evidence) != 2 {
+		t.Fatalf("findings = %+v", got)
+	}
+	run, svc := got[0].Evidence[0], got[0].Evidence[1]
+	if run.Text != "setup run 2: succeeded" || run.TextIn(Polish) != "przebieg instalatora nr 2: zakończony powodzeniem" || run.TextIn(English) != run.Text {
+		t.Errorf("setup run evidence: Text %q, Polish %q", run.Text, run.TextIn(Polish))
+	}
+	if svc.TextIn(Polish) != "Service Control Manager 7024 (błąd): Microsoft Exchange Transport | 3355443752" {
+		t.Errorf("event evidence in Polish = %q", svc.TextIn(Polish))
+	}
+}
+
+// TestPolishPerfoptEvidence: the perfopt.log evidence, a file's
+// modification time that extriage states, reads in Polish.
+func TestPolishPerfoptEvidence(t *testing.T) {
+	sp := time.Date(2001, 5, 2, 10, 0, 0, 0, time.UTC)
+	install := Fact{Kind: FactInstall, Host: "EX55", Time: sp, Values: map[string]string{"generation": "5.5", "outcome": "unknown"},
+		Evidence: Evidence{Path: "EX55/Exchange Server Setup.log", Line: 1, Text: "setup run 1: unknown"}}
+	rules, _ := Catalog()
+	hits := Find(rules, "perfopt-not-rerun").(BundleRule).CheckBundle(&Bundle{Facts: []Fact{install},
+		Inputs: []Input{{Path: "EX55/Exchange Server Setup.log", Host: "EX55", ModTime: sp},
+			{Path: "EX55/perfopt.log", Host: "EX55", ModTime: sp.AddDate(0, -2, 0)}}})
+	if len(hits) != 1 || len(hits[0].Evidence) != 2 {
+		t.Fatalf("hits = %+v", hits)
+	}
+	e := hits[0].Evidence[1]
+	if e.Text != "perfopt.log last written 2001-03-02T10:00:00Z" || e.TextIn(Polish) != "ostatni zapis pliku perfopt.log: 2001-03-02T10:00:00Z" {
+		t.Errorf("perfopt evidence: %q / %q", e.Text, e.TextIn(Polish))
 	}
 }

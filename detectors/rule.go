@@ -172,6 +172,31 @@ type Evidence struct {
 	// has no such word.
 	Level   parsers.Level `json:"-"`
 	LevelAt int           `json:"-"`
+	// TextPL is Text in Polish when Text is extriage's own description of
+	// what it cites (a setup run and its outcome, a file's modification
+	// time) rather than a line of the log; empty otherwise.
+	TextPL string `json:"-"`
+}
+
+// runOutcomePL names a setup run's outcome in Polish (of "przebieg",
+// masculine).
+func runOutcomePL(o string) string {
+	switch o {
+	case "succeeded":
+		return "zakończony powodzeniem"
+	case "failed":
+		return "nieudany"
+	case "unknown":
+		return "wynik nieznany"
+	}
+	return o
+}
+
+// setupRunText describes setup run n and its outcome, in English and
+// Polish, for evidence that cites the run rather than one of its lines.
+func setupRunText(n int, outcome string) (en, pl string) {
+	return "setup run " + strconv.Itoa(n) + ": " + outcome,
+		"przebieg instalatora nr " + strconv.Itoa(n) + ": " + runOutcomePL(outcome)
 }
 
 // levelWords are the Polish names of the event levels, the words a Polish
@@ -199,12 +224,19 @@ func LevelName(lv parsers.Level, l Lang) string {
 	return string(lv)
 }
 
-// TextIn returns Text for a reader of language l: the event level that
-// extriage wrote after the event ID ("MSExchangeCluster 1025 (error): ...")
-// is named in l; the rest, the log's own words, stays as it is. Text
-// itself, the form JSON carries, keeps the normalised level.
+// TextIn returns Text for a reader of language l: TextPL when extriage
+// wrote the whole text; otherwise the event level that extriage wrote after
+// the event ID ("MSExchangeCluster 1025 (error): ...") is named in l and
+// the rest, the log's own words, stays as it is. Text itself, the form
+// JSON carries, keeps the English and the normalised level.
 func (e Evidence) TextIn(l Lang) string {
-	if e.Level == "" || l != Polish {
+	if l != Polish {
+		return e.Text
+	}
+	if e.TextPL != "" {
+		return e.TextPL
+	}
+	if e.Level == "" {
 		return e.Text
 	}
 	w := " (" + string(e.Level) + ")"
