@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html"
 	"regexp"
@@ -9,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/extriage/extriage/detectors"
+	"github.com/extriage/extriage/internal/testkit"
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/scan"
 )
 
 // englishOfOurs are words extriage itself writes into a report (not the
@@ -118,6 +121,58 @@ func TestPolishEventsTable(t *testing.T) {
 		}
 		if !strings.Contains(buf.String(), tc.want) {
 			t.Errorf("%s %s: %q lacks %q", tc.format, tc.lang, buf.String(), tc.want)
+		}
+	}
+}
+
+// ourEnglishStandIns are the English words rules and the inventory put
+// where a log gives nothing (a stand-in value, extriage's own evidence
+// line): none may reach a Polish report.
+var ourEnglishStandIns = []string{
+	"(not in the log)", "(build not in the log)", "(date not in the log)", "(not named in the log)",
+	"name not in the log", "the account that ran Setup", "The package failed", "(see the cited lines)",
+	"(no [ERROR] line", "setup run ", "update.exe run ", "perfopt.log last written",
+}
+
+// TestPolishCorpusReport: the Polish report of the real setup logs of the
+// corpus (many rules fire) and the demo bundle holds none of extriage's
+// English words in a format a person reads, and every value a rule gave
+// in Polish too is shown in Polish.
+func TestPolishCorpusReport(t *testing.T) {
+	dir := testkit.Corpus(t, "exchange-setup")
+	rules, err := detectors.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := scan.Scan(context.Background(), []string{dir, "../fixtures/bundles/ex2003-cluster-sp2-failure"},
+		detectors.NewEngine(rules, detectors.Polish), scan.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New("test", detectors.Polish, res)
+	if fired := map[string]bool{}; true {
+		for _, f := range r.Findings {
+			fired[f.Rule] = true
+		}
+		if len(fired) < 15 {
+			t.Fatalf("only %d rules fired on the corpus", len(fired))
+		}
+	}
+	for _, format := range []string{"table", "markdown", "html", "csv"} {
+		out := string(render(t, format, r))
+		for _, w := range append(append([]string{}, englishOfOurs...), ourEnglishStandIns...) {
+			if i := strings.Index(out, w); i >= 0 {
+				t.Errorf("%s: Polish report has %q: …%s…", format, w, out[max(0, i-80):min(len(out), i+80)])
+			}
+		}
+	}
+	page := string(render(t, "html", r))
+	for _, f := range r.Findings {
+		for k, pl := range f.Shown {
+			if !strings.Contains(page, "<th>"+k+"</th><td class=\"path\">"+html.EscapeString(pl)+"</td>") &&
+				!strings.Contains(page, "<th>"+k+"</th><td>"+html.EscapeString(pl)+"</td>") {
+				t.Errorf("%s: value %s not shown in Polish (%q)", f.Rule, k, pl)
+			}
 		}
 	}
 }
