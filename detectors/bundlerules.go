@@ -484,11 +484,16 @@ func checkServiceAfterUpdate(b *Bundle) []Hit {
 	var hits []Hit
 	for _, h := range order {
 		a := per[h]
-		what := a.install.Values["what"]
-		hits = append(hits, Hit{Host: h, Evidence: a.ev, Count: len(a.ev) - 1, Values: map[string]string{
+		what, at := a.install.Values["what"], a.install.Time.Format("2006-01-02 15:04")
+		vals := map[string]string{
 			"services": strings.Join(sortedKeys(a.services), ", "),
-			"install":  fmt.Sprintf("%s (%s)", what, a.install.Time.Format("2006-01-02 15:04")),
-		}})
+			"install":  fmt.Sprintf("%s (%s)", what, at),
+		}
+		if rest, ok := strings.CutPrefix(what, setupWhat); ok {
+			// "po instalacji Exchange": the Polish remedy needs the locative.
+			vals["install@pl"] = fmt.Sprintf("instalacji Exchange%s (%s)", rest, at)
+		}
+		hits = append(hits, Hit{Host: h, Evidence: a.ev, Count: len(a.ev) - 1, Values: vals})
 	}
 	return hits
 }

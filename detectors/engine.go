@@ -266,9 +266,14 @@ func (c *Collector) merge(hits []RuleHit) []Finding {
 			vals["host"] = unknownHost.In(c.e.lang)
 		}
 		out[i].Remedy = Fill(c.e.ruleMeta(out[i].Rule).Remedy.In(c.e.lang), vals)
-		for k := range out[i].Values {
+		for k, v := range out[i].Values {
 			if strings.Contains(k, "@") {
 				delete(out[i].Values, k)
+			} else if lv, ok := vals[k]; ok && lv != v {
+				if out[i].Shown == nil {
+					out[i].Shown = map[string]string{}
+				}
+				out[i].Shown[k] = lv
 			}
 		}
 		if len(out[i].Values) == 0 {

@@ -19,7 +19,7 @@ const (
 	FactRole           = "role"            // Values: role (front-end, back-end)
 	FactClusterNode    = "cluster-node"    // the host is a node of an Exchange cluster
 	FactOS             = "os"              // Values: version (5.02), build (3790), sp
-	FactInstall        = "install"         // Values: what, outcome (succeeded, failed, unknown), build
+	FactInstall        = "install"         // Values: what (what@pl), outcome (succeeded, failed, unknown), build
 	FactServiceFailure = "service-failure" // Values: service, event_id
 	FactMention        = "mention"         // Values: kb (a KB number a log names, e.g. 831464)
 	// FactBoot is a system start: EventLog 6005 or 6009, Kernel-General 12,
@@ -78,6 +78,14 @@ func exchangeService(name string) bool {
 // maxFactsPerKind bounds the install and service-failure facts one file
 // keeps (after merging repeats), so memory stays bounded on any log.
 const maxFactsPerKind = 1024
+
+// setupWhat names an Exchange setup run in an install fact whose log gives
+// no product name ("what"); setupWhatPL is the Polish of it ("what@pl"),
+// for the timeline of a Polish report.
+const (
+	setupWhat   = "Exchange Setup"
+	setupWhatPL = "instalacja Exchange"
+)
 
 func (c *inventory) add(f Fact) {
 	if f.Host == "" {
@@ -219,7 +227,7 @@ func (c *inventory) eventRecord(r *parsers.Record, host string) {
 			c.add(versionFact(host, strings.TrimSpace(data[0]), "", "MSExchangeSetup 1001", r))
 		}
 		c.add(Fact{Kind: FactInstall, Host: host, Time: r.Time, Evidence: EvidenceOf(r),
-			Values: map[string]string{"what": "Exchange Setup " + strings.TrimSpace(data[0]), "outcome": outcome, "build": strings.TrimSpace(data[0])}})
+			Values: map[string]string{"what": setupWhat + " " + strings.TrimSpace(data[0]), "what@pl": setupWhatPL + " " + strings.TrimSpace(data[0]), "outcome": outcome, "build": strings.TrimSpace(data[0])}})
 	case p == "msiinstaller" && (r.EventID == 1029 || r.EventID == 1038):
 		c.add(Fact{Kind: FactRebootRequest, Host: host, Time: r.Time, Evidence: EvidenceOf(r), Values: map[string]string{"what": msiWhat(data)}})
 	case p == "msiinstaller" && (r.EventID == 1022 || r.EventID == 11707 || r.EventID == 11708 || r.EventID == 1033 || r.EventID == 1036):
@@ -303,9 +311,10 @@ func (c *inventory) Finish() []Hit {
 				outcome = "unknown"
 			}
 			f := Fact{Kind: FactInstall, Host: host, Time: c.upTimes[strconv.Itoa(run.Index)],
-				Values:   map[string]string{"what": firstNonEmpty(run.Package, updatePackage(c.info.Path)), "outcome": outcome},
-				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, TimeQ: parsers.TimeElapsed, Text: "update.exe run " + strconv.Itoa(run.Index)},
-				End:      c.runEnd(run.Index)}
+				Values: map[string]string{"what": firstNonEmpty(run.Package, updatePackage(c.info.Path)), "outcome": outcome},
+				Evidence: Evidence{Path: c.info.Path, Line: run.FirstLine, TimeQ: parsers.TimeElapsed, Text: "update.exe run " + strconv.Itoa(run.Index),
+					TextPL: "przebieg update.exe nr " + strconv.Itoa(run.Index)},
+				End: c.runEnd(run.Index)}
 			if !f.Time.IsZero() {
 				f.Evidence.Time, f.Evidence.TimeQ = f.Time, parsers.TimeNoZone
 			}
@@ -313,9 +322,9 @@ func (c *inventory) Finish() []Hit {
 		}
 	case parsers.FormatSetupLog:
 		for _, run := range c.info.Context.SetupRuns() {
-			v := map[string]string{"what": firstNonEmpty(run.Product, "Exchange Setup"), "outcome": string(run.Outcome), "build": run.SetupBuild, "mode": run.Mode, "generation": run.Generation}
+			v := map[string]string{"what": firstNonEmpty(run.Product, setupWhat), "what@pl": firstNonEmpty(run.Product, setupWhatPL), "outcome": string(run.Outcome), "build": run.SetupBuild, "mode": run.Mode, "generation": run.Generation}
 			c.add(Fact{Kind: FactInstall, Host: host, Time: run.Start, Values: v,
-				Evidence: Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)},
+				Evidence: setupRunEvidence(c.info.Path, run, ""),
 				End:      c.runEnd(run.Index)})
 		}
 		if run, _, ok := c.info.Context.VerdictRun(); ok {
@@ -326,7 +335,7 @@ func (c *inventory) Finish() []Hit {
 			if b != "" {
 				f := versionFact(host, b, "", "setup log", nil)
 				f.Time = run.Start
-				f.Evidence = Evidence{Path: c.info.Path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ, Text: "setup run " + strconv.Itoa(run.Index) + " (" + string(run.Outcome) + "), build " + b}
+				f.Evidence = setupRunEvidence(c.info.Path, run, b)
 				c.add(f)
 			}
 		}
@@ -480,3 +489,16 @@ func (c *inventory) has(r *parsers.Record, text string, nd textio.Needle) bool {
 
 // ndC1037b44 is the error code of a failed Exchange Virtual Server upgrade.
 var ndC1037b44 = textio.NewNeedle("c1037b44")
+
+// setupRunEvidence cites a setup run as a whole: its first line, with
+// extriage's description of the run (and the build it leaves, when build
+// is not empty) in English and Polish.
+func setupRunEvidence(path string, run setuplog.Run, build string) Evidence {
+	e := Evidence{Path: path, Line: firstNonZero(run.StartLine, run.FirstLine), Time: run.Start, TimeQ: run.StartQ}
+	e.Text, e.TextPL = setupRunText(run.Index, string(run.Outcome))
+	if build != "" {
+		e.Text += ", build " + build
+		e.TextPL += ", kompilacja " + build
+	}
+	return e
+}

@@ -159,7 +159,11 @@ func (c *legacySetupChecker) Finish() []Hit {
 		cite = append(cite, l.ev)
 	}
 	if len(cite) == 0 {
-		cite = []Evidence{{Path: c.info.Path, Line: firstNonZero(from, run.FirstLine), Text: firstNonEmpty(run.FirstError, "setup run failed")}}
+		e := Evidence{Path: c.info.Path, Line: firstNonZero(from, run.FirstLine), Text: run.FirstError}
+		if e.Text == "" {
+			e.Text, e.TextPL = "setup run failed", "przebieg instalatora nie powiódł się"
+		}
+		cite = []Evidence{e}
 	}
 	errText = strings.TrimSpace(errText)
 	if errText != "" && !strings.HasSuffix(errText, ".") {

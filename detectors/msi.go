@@ -162,7 +162,7 @@ func (c *msiEventChecker) Record(r *parsers.Record) {
 		return
 	}
 	data := eventArgs(r)
-	product := "The package"
+	product, productPL := "The package", "pakietu"
 	if len(data) > 0 && data[0] != "" {
 		product = data[0]
 		// 11708 carries the whole sentence, "Product: X -- Installation
@@ -172,6 +172,7 @@ func (c *msiEventChecker) Record(r *parsers.Record) {
 		if m := msiProduct.FindStringSubmatch(product); m != nil {
 			product = m[1]
 		}
+		productPL = product
 	}
 	code := ""
 	switch {
@@ -180,7 +181,7 @@ func (c *msiEventChecker) Record(r *parsers.Record) {
 	case r.EventID == 1033 || r.EventID == 1036:
 		code = statusArg(r)
 	}
-	vals := map[string]string{"product": product, "product@pl": product}
+	vals := map[string]string{"product": product, "product@pl": productPL}
 	if code != "" {
 		// Only events that carry a code set it, so that a 1033 merged
 		// after the 11708 of the same install still gives its status.

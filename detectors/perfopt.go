@@ -85,7 +85,8 @@ func checkPerfopt(b *Bundle) []Hit {
 		done[f.Host] = true
 		ev := []Evidence{f.Evidence}
 		if newest != nil {
-			ev = append(ev, Evidence{Path: newest.Path, Time: newest.ModTime, Text: "perfopt.log last written " + newest.ModTime.UTC().Format(time.RFC3339)})
+			ev = append(ev, Evidence{Path: newest.Path, Time: newest.ModTime, Text: "perfopt.log last written " + newest.ModTime.UTC().Format(time.RFC3339),
+				TextPL: "ostatni zapis pliku perfopt.log: " + newest.ModTime.UTC().Format(time.RFC3339)})
 		}
 		hits = append(hits, Hit{Host: f.Host, Evidence: ev, Values: map[string]string{"why": why, "why@pl": whyPL}})
 	}

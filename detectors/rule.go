@@ -3,6 +3,7 @@ package detectors
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -164,12 +165,96 @@ type Evidence struct {
 	// Offset is the record's byte offset in its file (event logs), for
 	// the formats that locate binary records (SARIF); 0 when unknown.
 	Offset int64 `json:"-"`
+	// Level is the normalised level of the event record Text cites, and
+	// LevelAt the byte offset in Text of the " (level)" that RecordText
+	// put after the event ID: the one word of Text that is extriage's own
+	// and not the log's, which TextIn translates. Level is empty when Text
+	// has no such word.
+	Level   parsers.Level `json:"-"`
+	LevelAt int           `json:"-"`
+	// TextPL is Text in Polish when Text is extriage's own description of
+	// what it cites (a setup run and its outcome, a file's modification
+	// time) rather than a line of the log; empty otherwise.
+	TextPL string `json:"-"`
+}
+
+// runOutcomePL names a setup run's outcome in Polish (of "przebieg",
+// masculine).
+func runOutcomePL(o string) string {
+	switch o {
+	case "succeeded":
+		return "zakończony powodzeniem"
+	case "failed":
+		return "nieudany"
+	case "unknown":
+		return "wynik nieznany"
+	}
+	return o
+}
+
+// setupRunText describes setup run n and its outcome, in English and
+// Polish, for evidence that cites the run rather than one of its lines.
+func setupRunText(n int, outcome string) (en, pl string) {
+	return "setup run " + strconv.Itoa(n) + ": " + outcome,
+		"przebieg instalatora nr " + strconv.Itoa(n) + ": " + runOutcomePL(outcome)
+}
+
+// levelWords are the Polish names of the event levels, the words a Polish
+// Event Viewer shows, lower-cased as they stand inside the parentheses of
+// an evidence line.
+var levelWords = map[parsers.Level]string{
+	parsers.LevelCritical:     "krytyczny",
+	parsers.LevelError:        "błąd",
+	parsers.LevelWarning:      "ostrzeżenie",
+	parsers.LevelInformation:  "informacja",
+	parsers.LevelVerbose:      "szczegółowe",
+	parsers.LevelAuditSuccess: "inspekcja sukcesów",
+	parsers.LevelAuditFailure: "inspekcja niepowodzeń",
+}
+
+// LevelName returns the name of an event level in language l: the
+// normalised word itself in English ("error"), the Event Viewer word in
+// Polish ("błąd"). A level it does not know is returned as it is.
+func LevelName(lv parsers.Level, l Lang) string {
+	if l == Polish {
+		if w, ok := levelWords[lv]; ok {
+			return w
+		}
+	}
+	return string(lv)
+}
+
+// TextIn returns Text for a reader of language l: TextPL when extriage
+// wrote the whole text; otherwise the event level that extriage wrote after
+// the event ID ("MSExchangeCluster 1025 (error): ...") is named in l and
+// the rest, the log's own words, stays as it is. Text itself, the form
+// JSON carries, keeps the English and the normalised level.
+func (e Evidence) TextIn(l Lang) string {
+	if l != Polish {
+		return e.Text
+	}
+	if e.TextPL != "" {
+		return e.TextPL
+	}
+	if e.Level == "" {
+		return e.Text
+	}
+	w := " (" + string(e.Level) + ")"
+	if e.LevelAt < 0 || e.LevelAt > len(e.Text) || !strings.HasPrefix(e.Text[e.LevelAt:], w) {
+		return e.Text
+	}
+	return e.Text[:e.LevelAt] + " (" + LevelName(e.Level, l) + ")" + e.Text[e.LevelAt+len(w):]
 }
 
 // EvidenceOf cites a record: its location, time and text. Event records are
 // cited as "Provider EventID (level): message | data".
 func EvidenceOf(r *parsers.Record) Evidence {
 	e := Evidence{Path: r.Path, Line: r.Line, Record: r.RecordID, Time: r.Time, TimeQ: r.TimeQ, Text: RecordText(r)}
+	if r.Level != "" && (r.Provider != "" || r.EventID != 0) {
+		// RecordText wrote "Provider ID (level)": the level follows the ID.
+		e.Level = r.Level
+		e.LevelAt = len(r.Provider) + len(" ") + len(strconv.FormatUint(uint64(r.EventID), 10))
+	}
 	if r.RecordID > 0 && r.Offset > 0 {
 		e.Offset = r.Offset
 	}
@@ -221,6 +306,28 @@ type Finding struct {
 	Evidence []Evidence        `json:"evidence"`
 	Remedy   string            `json:"remedy"`
 	Values   map[string]string `json:"values,omitempty"`
+	// Shown holds the values that the rule gave in the finding's language
+	// as well (an outcome in its own words, "rozszerzony kod błędu 0xf201"
+	// for "extended error 0xf201"), keyed as in Values: what a report shows
+	// a reader of that language. Values keeps the English, machine-stable
+	// form for JSON. Nil when no value has such a translation.
+	Shown map[string]string `json:"-"`
+}
+
+// ValuesIn returns the finding's values as a reader of its language sees
+// them: Values with the translations of Shown in place.
+func (f *Finding) ValuesIn() map[string]string {
+	if len(f.Shown) == 0 {
+		return f.Values
+	}
+	out := make(map[string]string, len(f.Values))
+	for k, v := range f.Values {
+		out[k] = v
+		if s, ok := f.Shown[k]; ok {
+			out[k] = s
+		}
+	}
+	return out
 }
 
 // MaxEvidence is the most evidence items a finding keeps; Count tells how

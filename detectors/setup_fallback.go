@@ -112,7 +112,8 @@ func (c *setupFacts) Finish() []Hit {
 	}
 	ev, ok := c.outcomes[run.OutcomeLine]
 	if !ok || run.OutcomeLine == 0 {
-		ev = Evidence{Path: c.path, Line: run.OutcomeLine, Text: "setup run " + strconv.Itoa(run.Index) + ": " + string(run.Outcome)}
+		ev = Evidence{Path: c.path, Line: run.OutcomeLine}
+		ev.Text, ev.TextPL = setupRunText(run.Index, string(run.Outcome))
 	}
 	switch {
 	case v.rs.success != nil && v.succeeded():

@@ -48,7 +48,7 @@ func (csvWriter) Write(w io.Writer, r *Report) error {
 			if tt := t.timeText(e, r.Zone); tt != "" {
 				ev.WriteString(" · " + tt)
 			}
-			ev.WriteString(" · " + e.Text)
+			ev.WriteString(" · " + e.TextIn(r.Lang))
 		}
 		if more := f.Count - len(f.Evidence); more > 0 {
 			ev.WriteString("\n" + t.more(more))

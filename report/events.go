@@ -74,7 +74,7 @@ func NewEventWriter(w io.Writer, format string, lang detectors.Lang, zone *time.
 		if !ok {
 			tr = translations[detectors.English]
 		}
-		return &textEvents{w: w, tr: tr, zone: zone}, nil
+		return &textEvents{w: w, tr: tr, lang: lang, zone: zone}, nil
 	}
 	return nil, fmt.Errorf("unknown events format %q (want jsonl, csv or table)", format)
 }
@@ -113,6 +113,7 @@ func (c *csvEvents) Close() error { c.w.Flush(); return c.w.Error() }
 type textEvents struct {
 	w    io.Writer
 	tr   tableText
+	lang detectors.Lang // of the level words
 	zone *time.Location // --tz, nil for none
 }
 
@@ -122,19 +123,21 @@ func (t *textEvents) Write(r *parsers.Record) error {
 		ts = strings.TrimPrefix(evidenceTime(detectors.Evidence{Time: r.Time, TimeQ: r.TimeQ}, t.tr, t.zone), " ")
 	}
 	_, err := fmt.Fprintf(t.w, "%s  %s  %s  %s\n", TerminalSafe(r.Location(), false), ts,
-		TerminalSafe(r.Host, false), Shorten(TerminalSafe(eventText(r), false), 200))
+		TerminalSafe(r.Host, false), Shorten(TerminalSafe(eventText(r, t.lang), false), 200))
 	return err
 }
 
 func (t *textEvents) Close() error { return nil }
 
-func eventText(r *parsers.Record) string {
+// eventText renders a record in one line, its level named in language
+// lang (the one word of the line that is extriage's, not the log's).
+func eventText(r *parsers.Record, lang detectors.Lang) string {
 	if r.Provider == "" && r.EventID == 0 {
 		return r.Message
 	}
 	s := fmt.Sprintf("%s %d", r.Provider, r.EventID)
 	if r.Level != "" {
-		s += " " + string(r.Level)
+		s += " " + detectors.LevelName(r.Level, lang)
 	}
 	if r.Message != "" {
 		return s + ": " + r.Message

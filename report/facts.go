@@ -40,6 +40,9 @@ func factLabel(f detectors.Fact, lang detectors.Lang) string {
 	switch f.Kind {
 	case detectors.FactInstall:
 		what := v["what"]
+		if pl && v["what@pl"] != "" {
+			what = v["what@pl"]
+		}
 		if what == "" {
 			what = "install"
 			if pl {

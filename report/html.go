@@ -226,12 +226,12 @@ func newHTMLView(r *Report) *htmlView {
 		for _, kb := range f.KB {
 			hf.KB = append(hf.KB, htmlLink{Text: "KB " + oneLine(kb), URL: detectors.KBURL(oneLine(kb))})
 		}
-		for _, kv := range sortedValues(f.Values) {
+		for _, kv := range sortedValues(f.ValuesIn()) {
 			hf.Values = append(hf.Values, [2]string{oneLine(kv[0]), CleanText(kv[1])})
 		}
 		for _, e := range f.Evidence {
 			hf.Evidence = append(hf.Evidence, htmlEvidence{Location: oneLine(e.Location()),
-				Time: t.timeText(e, r.Zone), Segs: markTokens(CleanText(e.Text), f)})
+				Time: t.timeText(e, r.Zone), Segs: markTokens(CleanText(e.TextIn(r.Lang)), f)})
 		}
 		if more := f.Count - len(f.Evidence); more > 0 {
 			hf.More = t.more(more)

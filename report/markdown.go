@@ -138,7 +138,7 @@ func (markdownWriter) Write(w io.Writer, r *Report) error {
 			mdRow(b, "#", t.Location, t.Time, t.Evidence)
 			mdAlign(b, "--:", "---", "---", "---")
 			for j, e := range f.Evidence {
-				mdRawRow(b, fmt.Sprint(j+1), mdCode(e.Location()), mdCell(dash(t.timeText(e, r.Zone))), mdCode(e.Text))
+				mdRawRow(b, fmt.Sprint(j+1), mdCode(e.Location()), mdCell(dash(t.timeText(e, r.Zone))), mdCode(e.TextIn(r.Lang)))
 			}
 			b.WriteString("\n")
 		}

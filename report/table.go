@@ -63,7 +63,7 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 				TerminalSafe(f.Rule+"\n"+f.Title, true),
 				tableSeverity(r.Lang, f.Severity),
 				TerminalSafe(host, false),
-				evidenceCell(f, tr, r.Zone),
+				evidenceCell(f, tr, r.Lang, r.Zone),
 				TerminalSafe(f.Remedy+kbSuffix(f.Remedy, f.KB), false),
 			}); err != nil {
 				return err
@@ -73,7 +73,7 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 			return err
 		}
 	}
-	if err := hostTable(w, r.Hosts, tr, multi); err != nil {
+	if err := hostTable(w, r.Hosts, tr, labelsFor(r.Lang), multi); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, summaryLine(r, tr))
@@ -91,6 +91,20 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 
 // tableSeverity names a severity in the table: the word the flags take
 // (error), or in a Polish table its Polish name (błąd).
+// SeverityName names a severity in language l as the tables print it:
+// "error" in English, "błąd" in Polish.
+func SeverityName(l detectors.Lang, s detectors.Severity) string { return tableSeverity(l, s) }
+
+// RulesHeader is the header of the rule list (`extriage rules`) in
+// language l: ID, severity, title, KB articles.
+func RulesHeader(l detectors.Lang) []string {
+	tr, ok := translations[l]
+	if !ok {
+		tr = translations[detectors.English]
+	}
+	return []string{"ID", tr.severity, tr.title, "KB"}
+}
+
 func tableSeverity(l detectors.Lang, s detectors.Severity) string {
 	if l == detectors.Polish {
 		return strings.ToLower(labelsFor(l).sevLabel(s))
@@ -174,7 +188,7 @@ func kbSuffix(remedy string, kb []string) string {
 // of each, leaving out the columns nothing fills; with multi (several
 // bundles) each server's bundle too, so that same-named servers of two
 // bundles can be told apart.
-func hostTable(w io.Writer, hosts []detectors.Host, tr tableText, multi bool) error {
+func hostTable(w io.Writer, hosts []detectors.Host, tr tableText, lt *labels, multi bool) error {
 	if len(hosts) == 0 {
 		return nil
 	}
@@ -193,7 +207,12 @@ func hostTable(w io.Writer, hosts []detectors.Host, tr tableText, multi bool) er
 		{tr.build, func(h detectors.Host) string { return h.Build }},
 		{tr.level, func(h detectors.Host) string { return h.Level }},
 		{tr.role, func(h detectors.Host) string { return h.Role }},
-		{tr.cluster, func(h detectors.Host) string { return h.Cluster }},
+		{tr.cluster, func(h detectors.Host) string {
+			if h.Cluster == "node" {
+				return lt.ClusterNode
+			}
+			return h.Cluster
+		}},
 		{tr.os, func(h detectors.Host) string { return h.OS }},
 	}
 	var use []int
@@ -234,7 +253,7 @@ func hostTable(w io.Writer, hosts []detectors.Host, tr tableText, multi bool) er
 	return t.Render()
 }
 
-func evidenceCell(f detectors.Finding, tr tableText, zone *time.Location) string {
+func evidenceCell(f detectors.Finding, tr tableText, lang detectors.Lang, zone *time.Location) string {
 	var b strings.Builder
 	for i, e := range f.Evidence {
 		if i == evidencePerRow {
@@ -245,7 +264,7 @@ func evidenceCell(f detectors.Finding, tr tableText, zone *time.Location) string
 		}
 		b.WriteString(TerminalSafe(e.Location(), false))
 		b.WriteString(evidenceTime(e, tr, zone))
-		b.WriteString("\n  " + Shorten(TerminalSafe(e.Text, false), 160))
+		b.WriteString("\n  " + Shorten(TerminalSafe(e.TextIn(lang), false), 160))
 	}
 	if more := f.Count - min(len(f.Evidence), evidencePerRow); more > 0 {
 		fmt.Fprintf(&b, "\n"+tr.more, more)

@@ -40,10 +40,10 @@ func newRulesCmd(stdout io.Writer) *cobra.Command {
 			switch format {
 			case "table":
 				t := tablewriter.NewWriter(stdout)
-				t.Header("ID", "SEVERITY", "TITLE", "KB")
+				t.Header(report.RulesHeader(l))
 				for _, r := range rules {
 					m := r.Meta()
-					t.Append([]string{m.ID, m.Severity.String(), m.Title.In(l), strings.Join(m.KB, ", ")})
+					t.Append([]string{m.ID, report.SeverityName(l, m.Severity), m.Title.In(l), strings.Join(m.KB, ", ")})
 				}
 				return t.Render()
 			case "ids":
@@ -62,7 +62,7 @@ func newRulesCmd(stdout io.Writer) *cobra.Command {
 }
 
 func explainRule(w io.Writer, m *detectors.Meta, l detectors.Lang) {
-	fmt.Fprintf(w, "%s  [%s]\n%s\n\n", m.ID, m.Severity, m.Title.In(l))
+	fmt.Fprintf(w, "%s  [%s]\n%s\n\n", m.ID, report.SeverityName(l, m.Severity), m.Title.In(l))
 	if d := m.Doc.In(l); d != "" {
 		fmt.Fprintf(w, "%s\n\n", report.TerminalSafe(d, true))
 	}
