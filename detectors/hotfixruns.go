@@ -48,13 +48,13 @@ var hotfixFailedMeta = Meta{
 			"w tym samym dzienniku nastąpił udany przebieg tej samej aktualizacji, to już historia i jest zgłaszany jako informacja.",
 	},
 	Remedy: Text{
-		EN: "{superseded?}The update {package} did not install on {host} ({outcome}); the log's first failure is: {failure}. Read the lines " +
+		EN: "{superseded?}The update {package} did not install on {host} ({outcome}); the log's first failure is \"{failure}\". Read the lines " +
 			"just before it in the log. Catalog failures (STR_CATALOG_INSTALL_FAILED) point to a damaged catalog database " +
 			"or cryptographic service (KB 822798); registry failures to antivirus or a pending restart (KB 949377). Files in " +
 			"use are reported separately. Fix the cause, restart the server, stop the Exchange services and run the update " +
 			"again as described in KB 328839.",
-		PL: "{superseded?}Aktualizacja {package} nie zainstalowała się na serwerze {host} ({outcome}); pierwszy błąd w dzienniku to: " +
-			"{failure}. Przeczytaj wiersze tuż przed nim. Błędy katalogu (STR_CATALOG_INSTALL_FAILED) wskazują na uszkodzoną " +
+		PL: "{superseded?}Aktualizacja {package} nie zainstalowała się na serwerze {host} ({outcome}); pierwszy błąd w dzienniku to " +
+			"„{failure}”. Przeczytaj wiersze tuż przed nim. Błędy katalogu (STR_CATALOG_INSTALL_FAILED) wskazują na uszkodzoną " +
 			"bazę katalogów lub usługę kryptograficzną (KB 822798), błędy rejestru na program antywirusowy lub oczekujący " +
 			"restart (KB 949377). Pliki w użyciu są zgłaszane osobno. Usuń przyczynę, uruchom serwer ponownie, zatrzymaj " +
 			"usługi Exchange i zainstaluj aktualizację jeszcze raz zgodnie z KB 328839.",
