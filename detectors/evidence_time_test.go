@@ -16,11 +16,7 @@ import (
 // updateLogFile parses update.exe log bytes with the real parser.
 func updateLogFile(t *testing.T, host, path string, data []byte) file {
 	t.Helper()
-	res := testkit.ParseBytes(updatelog.Parser{}, path, data)
-	if res.Err != nil {
-		t.Fatal(res.Err)
-	}
-	return file{info: FileInfo{Path: path, Format: parsers.FormatUpdateLog, HostHint: host}, recs: res.Recs}
+	return parsedFile(t, updatelog.Parser{}, host, path, data)
 }
 
 // TestUpdateLogEvidenceHasLogTime: every line an update.exe finding cites

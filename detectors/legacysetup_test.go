@@ -10,13 +10,20 @@ import (
 	"github.com/extriage/extriage/parsers/setuplog"
 )
 
-func legacyFile(t *testing.T, host, path string, data []byte) file {
+// parsedFile reads log bytes with the real parser p, as a file of host.
+func parsedFile(t *testing.T, p parsers.Parser, host, path string, data []byte) file {
 	t.Helper()
-	res := testkit.ParseBytes(setuplog.Parser{}, path, data)
+	res := testkit.ParseBytes(p, path, data)
 	if res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	return file{info: FileInfo{Path: path, Format: parsers.FormatSetupLog, HostHint: host}, recs: res.Recs}
+	return file{info: FileInfo{Path: path, Format: p.Format(), HostHint: host}, recs: res.Recs}
+}
+
+// legacyFile parses Exchange setup log bytes with the real parser.
+func legacyFile(t *testing.T, host, path string, data []byte) file {
+	t.Helper()
+	return parsedFile(t, setuplog.Parser{}, host, path, data)
 }
 
 // A 2003 service pack run that failed registering a DLL (KB 822583).
