@@ -9,10 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/extriage/extriage/parsers/wintime"
-
 	"github.com/extriage/extriage/parsers"
 	"github.com/extriage/extriage/parsers/textio"
+	"github.com/extriage/extriage/parsers/wintime"
 )
 
 // parseClock reads a time of day (H:MM[:SS], optionally AM/PM) as the
