@@ -2,7 +2,6 @@ package msilog
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -175,16 +174,10 @@ func lineClock(text string) (time.Duration, bool) {
 	return 0, false
 }
 
-// A log is written before its modification time, so a time of day more
-// than twelve hours (rollback) past that of the modification time passed
-// midnight before the write; past mtimeSkew, a smaller difference is the
-// modification time read in another zone than the log's clock (--tz).
-const mtimeSkew = 5 * time.Minute
-
 // anchorFallback dates the stamped lines that come before any "logging
 // started" header (or dated footer), the whole log when it has none, from
 // the file's modification time: the last of them falls on its date (or the
-// day before, see mtimeSkew), and earlier ones a day earlier for each time
+// day before, see wintime.LastLineDay), and earlier ones a day earlier for each time
 // the clock falls back past midnight, as clock.at counts it. It reads such
 // lines ahead, keeping nothing; a log that opens with its header is not
 // read.
@@ -214,18 +207,9 @@ func (st *state) anchorFallback(ctx context.Context) {
 		}
 		last, stamped = tod, true
 	}
-	y, m, d := mt.Date()
-	h, mi, s := mt.Clock()
+	day := time.Date(mt.Year(), mt.Month(), mt.Day(), 0, 0, 0, 0, time.UTC)
 	if stamped {
-		back := last - (time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute + time.Duration(s)*time.Second)
-		switch {
-		case back > rollback:
-			days++
-		case back > mtimeSkew:
-			st.warn(0, fmt.Sprintf("the last stamped line before any header (%s) is later in the day than the file's modification time %s: "+
-				"the log's clock and the zone the modification time is read in (--tz, UTC by default) differ; dates are taken from %s",
-				fmtTOD(last), mt.Format("2006-01-02 15:04:05 MST"), mt.Format("2006-01-02")))
-		}
+		day = wintime.LastLineDay(mt, last)
 	}
-	st.clk.setFallbackDay(time.Date(y, m, d-days, 0, 0, 0, 0, time.UTC))
+	st.clk.setFallbackDay(day.AddDate(0, 0, -days))
 }

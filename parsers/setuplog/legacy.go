@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/extriage/extriage/parsers"
+	"github.com/extriage/extriage/parsers/wintime"
 )
 
 // Bounds of the records held back while an error frame of a 2000/2003 log
@@ -85,30 +86,16 @@ func countRollovers(ctx context.Context, in parsers.Input) (int, int, error) {
 	return c.days, c.prev, src.fail()
 }
 
-// The file's modification time is one more reading of the log's clock,
-// taken after its last line. When it is earlier in the day than the last
-// line by more than mtimeRollover, the log passed midnight before the file
-// was last written, and the last line belongs to the day before. A smaller
-// step back cannot be midnight: the modification time was read in another
-// zone than the one the log's clock kept (no --tz, or a wrong one), or the
-// file was copied without its time (a git checkout, some copy tools), and
-// the date is kept. Neither case earns a warning: the modification time
-// says too little to tell them apart, and the records' no-date quality
-// already says where their date comes from. The bound is wider than
-// rolloverGap because zones differ by up to twelve hours or so, while lines
-// of one log do not.
-const mtimeRollover = 12 * 3600
-
 // anchorDay returns the date (midnight, UTC) of day 0 of a 2000/2003 log
 // whose clock counted days rollovers and whose last stamped line has the
-// time of day last (-1 for none), given the file's modification time mt.
+// time of day last (-1 for none), given the file's modification time mt
+// (see wintime.LastLineDay).
 func (p *legacyParse) anchorDay(mt time.Time, days, last int) time.Time {
-	y, m, d := mt.Date()
-	h, mi, s := mt.Clock()
-	if back := last - (h*3600 + mi*60 + s); last >= 0 && back > mtimeRollover {
-		days++
+	day := time.Date(mt.Year(), mt.Month(), mt.Day(), 0, 0, 0, 0, time.UTC)
+	if last >= 0 {
+		day = wintime.LastLineDay(mt, time.Duration(last)*time.Second)
 	}
-	return time.Date(y, m, d-days, 0, 0, 0, 0, time.UTC)
+	return day.AddDate(0, 0, -days)
 }
 
 // legacyParse is the state of parsing one 5.5 or 2000/2003 log.

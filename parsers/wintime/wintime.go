@@ -298,3 +298,22 @@ func iso(s string) (time.Time, parsers.TimeQuality, bool) {
 	}
 	return time.Time{}, parsers.TimeNone, false
 }
+
+// LastLineDay returns the date (midnight, UTC) on which a log whose lines
+// give only a time of day wrote its last stamped line, at time of day last,
+// given the file's modification time mt, read in the zone the log's clock
+// kept. The modification time is one more reading of that clock, taken
+// after the last line: when it is earlier in the day than last by more
+// than twelve hours, the log passed midnight before the file was last
+// written and the last line belongs to the day before. A smaller step back
+// cannot be midnight (the modification time was read in another zone, or
+// the file was copied without its time) and keeps mt's date; it earns no
+// warning, because the modification time says too little to tell which.
+func LastLineDay(mt time.Time, last time.Duration) time.Time {
+	y, m, d := mt.Date()
+	h, mi, s := mt.Clock()
+	if last-(time.Duration(h)*time.Hour+time.Duration(mi)*time.Minute+time.Duration(s)*time.Second) > 12*time.Hour {
+		d--
+	}
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -162,3 +162,28 @@ func TestFileOrder(t *testing.T) {
 		t.Errorf("second contradiction warned again: %q", msg)
 	}
 }
+
+// The last line of a log of times of day falls on the modification time's
+// date, or the day before when its clock is more than twelve hours past
+// the file's.
+func TestLastLineDay(t *testing.T) {
+	mt := time.Date(2006, 3, 15, 0, 10, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		last time.Duration
+		want string
+	}{
+		{23*time.Hour + 59*time.Minute, "2006-03-14"}, // written before midnight
+		{5 * time.Minute, "2006-03-15"},               // just before the write
+		{12 * time.Hour, "2006-03-15"},                // twelve hours past: a zone, not midnight
+		{12*time.Hour + 11*time.Minute, "2006-03-14"},
+	} {
+		if got := LastLineDay(mt, tc.last).Format("2006-01-02"); got != tc.want {
+			t.Errorf("LastLineDay(%v) = %s, want %s", tc.last, got, tc.want)
+		}
+	}
+	// The date is that of mt in its own zone.
+	warsaw := time.FixedZone("CET", 3600)
+	if got := LastLineDay(time.Date(2006, 3, 15, 0, 30, 0, 0, warsaw), 20*time.Minute).Format(time.RFC3339); got != "2006-03-15T00:00:00Z" {
+		t.Errorf("in a zone east of UTC: %s", got)
+	}
+}
