@@ -19,6 +19,17 @@ type file struct {
 	recs []*parsers.Record
 }
 
+// clusterNodes is two cluster nodes, NODE1 and NODE2 (each with a
+// MSExchangeCluster event), whose exported text shows banner1 and banner2.
+func clusterNodes(banner1, banner2 string) []file {
+	return []file{
+		evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0)),
+		evtxFile("NODE2", ev("NODE2", "MSExchangeCluster", 1000, t0)),
+		exportFile("NODE1", banner1),
+		exportFile("NODE2", banner2),
+	}
+}
+
 func runBundle(t *testing.T, files ...file) ([]Finding, *Bundle) {
 	t.Helper()
 	return runBundleLang(t, English, files...)
@@ -141,20 +152,14 @@ func TestClusterUpgradeOrder(t *testing.T) {
 		t.Fatalf("2146: findings = %+v", got)
 	}
 	fs, _ = runBundle(t,
-		evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0)),
-		evtxFile("NODE2", ev("NODE2", "MSExchangeCluster", 1000, t0)),
-		exportFile("NODE1", "Version 6.5 (Build 7638.2: Service Pack 2)"),
-		exportFile("NODE2", "Version 6.5 (Build 7226.6: Service Pack 1)"),
+		clusterNodes("Version 6.5 (Build 7638.2: Service Pack 2)", "Version 6.5 (Build 7226.6: Service Pack 1)")...,
 	)
 	got = byRule(fs, "cluster-upgrade-order")
 	if len(got) != 1 || !strings.Contains(got[0].Remedy, "NODE1 6.5.7638.2 (SP2), NODE2 6.5.7226.6 (SP1)") {
 		t.Fatalf("mixed nodes: findings = %+v", got)
 	}
 	fs, _ = runBundle(t,
-		evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0)),
-		evtxFile("NODE2", ev("NODE2", "MSExchangeCluster", 1000, t0)),
-		exportFile("NODE1", "Version 6.5 (Build 7638.2: Service Pack 2)"),
-		exportFile("NODE2", "Version 6.5 (Build 7638.2: Service Pack 2)"),
+		clusterNodes("Version 6.5 (Build 7638.2: Service Pack 2)", "Version 6.5 (Build 7638.2: Service Pack 2)")...,
 	)
 	if got := byRule(fs, "cluster-upgrade-order"); len(got) != 0 {
 		t.Fatalf("same builds: findings = %+v", got)
@@ -430,12 +435,7 @@ func TestClusterUpgradeOrderPerVersion(t *testing.T) {
 			"For Exchange 2003, move the Exchange Virtual Server off a node", "Exchange 2000", "uruchom „Uaktualnij serwer wirtualny Exchange”"},
 	}
 	for _, tc := range tests {
-		files := []file{
-			evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0)),
-			evtxFile("NODE2", ev("NODE2", "MSExchangeCluster", 1000, t0)),
-			exportFile("NODE1", tc.banner1),
-			exportFile("NODE2", tc.banner2),
-		}
+		files := clusterNodes(tc.banner1, tc.banner2)
 		fs, _ := runBundle(t, files...)
 		got := byRule(fs, "cluster-upgrade-order")
 		if len(got) != 1 || !strings.Contains(got[0].Remedy, tc.want) || strings.Contains(got[0].Remedy, tc.not) || strings.Contains(got[0].Remedy, "?") {
@@ -606,10 +606,7 @@ func TestSameLevelFromDifferentSources(t *testing.T) {
 		t.Errorf("backend-before-frontend, back end on a post-SP2 rollup: %+v", hits)
 	}
 	fs, _ := runBundle(t,
-		evtxFile("NODE1", ev("NODE1", "MSExchangeCluster", 1000, t0)),
-		evtxFile("NODE2", ev("NODE2", "MSExchangeCluster", 1000, t0)),
-		exportFile("NODE1", "Version 6.5 (Build 7638.2: Service Pack 2)"),
-		exportFile("NODE2", "Microsoft Exchange Server 2003 POP3 server version 6.5.7638.1 ready; Version 6.5 (Build 7638.1)"),
+		clusterNodes("Version 6.5 (Build 7638.2: Service Pack 2)", "Microsoft Exchange Server 2003 POP3 server version 6.5.7638.1 ready; Version 6.5 (Build 7638.1)")...,
 	)
 	if got := byRule(fs, "cluster-upgrade-order"); len(got) != 0 {
 		t.Errorf("cluster nodes at 7638.2 and 7638.1: %+v", got)
