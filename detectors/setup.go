@@ -343,11 +343,11 @@ func (s *setupScan) context(rs *setupRunScan, r *parsers.Record, v *RecordView) 
 			line = msg[:i]
 		}
 		if strings.TrimSpace(line) != "" {
-			if !rs.errSeen && !hasFoldASCII(line, "[error]") {
+			if !rs.errSeen && !textio.ContainsFold(line, "[error]") {
 				rs.pushPre(setupEvidence(r, k, line))
 			} else {
 				rs.errSeen = true
-				rs.ctx = append(rs.ctx, setupLine{Evidence: setupEvidence(r, k, line), ref: hasFoldASCII(line, "[error-reference] id=")})
+				rs.ctx = append(rs.ctx, setupLine{Evidence: setupEvidence(r, k, line), ref: textio.ContainsFold(line, "[error-reference] id=")})
 				if len(rs.ctx) >= setupCtxLines {
 					rs.ctxFull = true
 					return
@@ -385,13 +385,6 @@ func firstLineOf(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// hasFoldASCII reports whether s contains sub, ignoring ASCII case; sub
-// must be lower case. It searches from sub's rarest byte (textio.Needle)
-// and allocates nothing.
-func hasFoldASCII(s, sub string) bool {
-	return textio.ContainsFold(s, sub)
 }
 
 // hasPrefixFold reports whether s starts with p, a lower-case ASCII

@@ -2,6 +2,8 @@ package detectors
 
 import (
 	"strings"
+
+	"github.com/extriage/extriage/parsers/textio"
 )
 
 // The evaluations of the section B Go rules on a verdict run. Each returns
@@ -353,7 +355,7 @@ func evalSharedConfig(v *setupVerdict) []Hit {
 	keep := " NOTE: after the first failure the service often does not stay started; keep MSExchangeADTopology running during the whole of Setup."
 	keepPL := " UWAGA: po pierwszym błędzie usługa często nie pozostaje uruchomiona; pilnuj, aby MSExchangeADTopology działała przez cały czas instalacji."
 	switch {
-	case rs.inner.value != "" && hasFoldASCII(rs.inner.value, "find the microsoft exchange active directory topology service"):
+	case rs.inner.value != "" && textio.ContainsFold(rs.inner.value, "find the microsoft exchange active directory topology service"):
 		evs = append(evs, rs.inner.ev)
 		vals["inner"] = rs.inner.value
 		vals["detail"] = `The Microsoft Exchange Active Directory Topology service (MSExchangeADTopology) was not running ("` + rs.inner.value + `"). Start it ("Start-Service MSExchangeADTopology") before Setup and make sure it keeps running during the whole of Setup after the files are copied; if it stops again, fix the errors it logs in the Application log (often it finds no suitable domain controller) before you rerun Setup.`

@@ -104,7 +104,7 @@ func (c *setupFacts) Finish() []Hit {
 	if len(lines) > 0 {
 		vals["first_error"] = lines[0].Text
 		for _, l := range lines {
-			if l.Line == run.FirstErrorLine || hasFoldASCII(l.Text, "[error]") {
+			if l.Line == run.FirstErrorLine || textio.ContainsFold(l.Text, "[error]") {
 				vals["first_error"] = l.Text
 				break
 			}
