@@ -42,6 +42,28 @@ func (w Warning) String() string {
 	}
 }
 
+// Error is a parser's failure to read an input at all: which format could
+// not read which file, and why. It prints as "path: format: why", so a
+// caller that names the file itself reads Format and Err instead of taking
+// the text apart.
+type Error struct {
+	Format Format
+	Path   string
+	Err    error
+}
+
+func (e *Error) Error() string { return e.Path + ": " + string(e.Format) + ": " + e.Err.Error() }
+
+// Unwrap returns the cause, so that errors.Is and errors.As see through an
+// Error (a read error, a cancelled context).
+func (e *Error) Unwrap() error { return e.Err }
+
+// Fail returns an *Error of format f for the input at path; the cause is
+// fmt.Errorf(msg, args...), so msg may wrap an error with %w.
+func Fail(f Format, path, msg string, args ...any) error {
+	return &Error{Format: f, Path: path, Err: fmt.Errorf(msg, args...)}
+}
+
 // Sink receives what a parser reads from one Input. Record is called once
 // per record, in file order; returning false stops the parse early. The
 // Record passed is owned by the callee. Warn is called for each problem.
@@ -90,8 +112,9 @@ type Parser interface {
 	// format: 0 not at all, 100 certain (a magic number).
 	Sniff(head []byte) int
 	// Parse streams the records of in to sink. It returns an error only when
-	// nothing at all could be read (not this format, unreadable); damage
-	// inside a file is reported through sink.Warn and parsing goes on.
+	// nothing at all could be read (not this format, unreadable), as an
+	// *Error (see Fail) unless it is the context's; damage inside a file is
+	// reported through sink.Warn and parsing goes on.
 	// Parse never panics on any input.
 	Parse(ctx context.Context, in Input, sink Sink) error
 }

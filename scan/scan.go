@@ -478,7 +478,7 @@ func parseSafely(ctx context.Context, p parsers.Parser, in parsers.Input, sink p
 		}
 	}()
 	if err := p.Parse(ctx, in, sink); err != nil && !errors.Is(err, context.Canceled) {
-		info.Warnings = append(info.Warnings, parseErrorText(err, in.Path, p.Format()))
+		info.Warnings = append(info.Warnings, parseErrorText(err, p.Format()))
 		if info.Records == 0 {
 			info.Failed = true
 		}
@@ -487,25 +487,23 @@ func parseSafely(ctx context.Context, p parsers.Parser, in parsers.Input, sink p
 
 // parseErrorText renders the error of a parser that could read nothing as
 // "format: problem", without the path: the warning is shown as "path:
-// text", and parsers (and the read errors they wrap) may name the file
-// themselves, in any of the forms "format: path: problem", "path: problem"
-// or "read path: problem".
-func parseErrorText(err error, path string, f parsers.Format) string {
-	var pe *fs.PathError
+// text". Parsers report such failures as a *parsers.Error, which keeps the
+// path apart; a read error inside it names the file on disk (which may not
+// be the path shown), so only its operation and cause are kept.
+func parseErrorText(err error, f parsers.Format) string {
+	var pe *parsers.Error
 	if errors.As(err, &pe) {
-		// A read error naming the file (under its path on disk, which
-		// may differ from the shown one): keep only what went wrong.
-		err = errors.New(strings.Replace(err.Error(), pe.Error(), pe.Op+": "+pe.Err.Error(), 1))
+		err, f = pe.Err, pe.Format
 	}
 	s := err.Error()
-	if path != "" {
-		s = strings.ReplaceAll(s, path+": ", "")
+	var fe *fs.PathError
+	if errors.As(err, &fe) {
+		s = strings.Replace(s, fe.Error(), fe.Op+": "+fe.Err.Error(), 1)
 	}
-	prefix := string(f) + ": "
-	if f == parsers.FormatUnknown || strings.HasPrefix(s, prefix) {
+	if f == parsers.FormatUnknown {
 		return s
 	}
-	return prefix + s
+	return string(f) + ": " + s
 }
 
 // warningText renders a parser warning without the path, which the input

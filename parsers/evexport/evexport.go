@@ -139,7 +139,7 @@ func (Parser) Sniff(head []byte) int {
 // no header, record or event block is found at all.
 func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) error {
 	if in.R == nil {
-		return fmt.Errorf("%s: no data", in.Path)
+		return parsers.Fail(parsers.FormatEvExport, in.Path, "no data")
 	}
 	// Look ahead (a bounded prefix, nothing kept) for a date that tells
 	// whether the export writes the day or the month first.
@@ -286,9 +286,9 @@ func (st *state) run() error {
 		}
 	}
 	if err := st.src.lines.Err(); err != nil {
-		return fmt.Errorf("%s: %w", st.in.Path, err)
+		return parsers.Fail(parsers.FormatEvExport, st.in.Path, "%w", err)
 	}
-	return fmt.Errorf("%s: not an Event Viewer export: no header line, dated record or event block found", st.in.Path)
+	return parsers.Fail(parsers.FormatEvExport, st.in.Path, "not an Event Viewer export: no header line, dated record or event block found")
 }
 
 // skipped warns about lines before the first record of a delimited export.
@@ -308,7 +308,7 @@ func (st *state) finish() error {
 	}
 	if err := st.src.lines.Err(); err != nil {
 		if st.emitted == 0 {
-			return fmt.Errorf("%s: %w", st.in.Path, err)
+			return parsers.Fail(parsers.FormatEvExport, st.in.Path, "%w", err)
 		}
 		st.warn(st.src.lines.Number(), "read error: "+err.Error())
 	}

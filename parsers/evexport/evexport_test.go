@@ -344,7 +344,7 @@ func TestNotAnExport(t *testing.T) {
 		"MSI (s) (54:94) [11:57:26:758]: User policy value 'DisableRollback' is 0\n",
 	} {
 		recs, _, err := parse(t, "x.txt", []byte(in))
-		if err == nil || !strings.Contains(err.Error(), "x.txt: not an Event Viewer export") {
+		if err == nil || !strings.Contains(err.Error(), "x.txt: evexport: not an Event Viewer export") {
 			t.Errorf("%q: err = %v, want not an Event Viewer export", in, err)
 		}
 		if len(recs) != 0 {

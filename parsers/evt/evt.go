@@ -165,11 +165,11 @@ type header struct {
 // when ctx is cancelled.
 func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) error {
 	if in.Size < headerSize {
-		return fmt.Errorf("evt: %s: %d bytes is too short for an event log header", in.Path, in.Size)
+		return parsers.Fail(parsers.FormatEVT, in.Path, "%d bytes is too short for an event log header", in.Size)
 	}
 	var hb [headerSize]byte
 	if n, _ := in.R.ReadAt(hb[:], 0); n < headerSize {
-		return fmt.Errorf("evt: %s: cannot read the event log header", in.Path)
+		return parsers.Fail(parsers.FormatEVT, in.Path, "cannot read the event log header")
 	}
 	le := binary.LittleEndian
 	h := header{
@@ -185,7 +185,7 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 		// file holds one.
 		head, _ := parsers.ReadHead(in)
 		if !wholeRecordIn(head) {
-			return fmt.Errorf("evt: %s: not an EVT file (no ELF_LOGFILE header)", in.Path)
+			return parsers.Fail(parsers.FormatEVT, in.Path, "not an EVT file (no ELF_LOGFILE header)")
 		}
 		h = header{flags: flagDirty}
 	}

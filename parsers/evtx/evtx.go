@@ -130,7 +130,7 @@ func (p Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) 
 	// When nothing at all can be read, the problem is the error (the caller
 	// reports it as the file's one warning), not a Warn as well.
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("evtx: %s: %s", in.Path, fmt.Sprintf(format, args...))
+		return parsers.Fail(parsers.FormatEVTX, in.Path, format, args...)
 	}
 	if in.Size <= 0 {
 		return fail("empty file: 0 bytes")

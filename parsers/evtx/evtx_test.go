@@ -190,7 +190,7 @@ func TestInMemoryDamage(t *testing.T) {
 	t.Run("not evtx", func(t *testing.T) {
 		b := bytes.Repeat([]byte("not an event log\n"), 400)
 		res := parseInput(Parser{}, parsers.Input{Path: "x.log", R: bytes.NewReader(b), Size: int64(len(b))})
-		if res.err == nil || len(res.recs) != 0 || len(res.warns) != 0 || !strings.Contains(res.err.Error(), "x.log: not an EVTX file") {
+		if res.err == nil || len(res.recs) != 0 || len(res.warns) != 0 || !strings.Contains(res.err.Error(), "x.log: evtx: not an EVTX file") {
 			t.Errorf("got %d records, err %v, warnings %v", len(res.recs), res.err, res.warns)
 		}
 	})

@@ -9,8 +9,6 @@ package exserver
 import (
 	"context"
 	"encoding/csv"
-	"errors"
-	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -160,7 +158,7 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 	}
 	flush()
 	if n == 0 {
-		return errors.New("exserver: no server object found")
+		return parsers.Fail(parsers.FormatExServer, in.Path, "no server object found")
 	}
 	return nil
 }
@@ -219,7 +217,7 @@ func parseCSV(ctx context.Context, in parsers.Input, sink parsers.Sink, delim ru
 		}
 	}
 	if n == 0 {
-		return fmt.Errorf("exserver: CSV without server rows")
+		return parsers.Fail(parsers.FormatExServer, in.Path, "CSV without server rows")
 	}
 	return nil
 }

@@ -151,14 +151,14 @@ const maxJoin = 8
 // an error when the first bytes hold no log header and no "MSI (x)" line.
 func (p Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) error {
 	if in.R == nil {
-		return fmt.Errorf("%s: no data", in.Path)
+		return parsers.Fail(parsers.FormatMSILog, in.Path, "no data")
 	}
 	head, err := parsers.ReadHead(in)
 	if err != nil && len(head) == 0 {
-		return fmt.Errorf("%s: %w", in.Path, err)
+		return parsers.Fail(parsers.FormatMSILog, in.Path, "%w", err)
 	}
 	if p.Sniff(head) == 0 {
-		return fmt.Errorf("%s: not a Windows Installer log: no \"logging started\" header or \"MSI (s)\" line at the start", in.Path)
+		return parsers.Fail(parsers.FormatMSILog, in.Path, "not a Windows Installer log: no \"logging started\" header or \"MSI (s)\" line at the start")
 	}
 	st := &state{in: in, sink: sink}
 	st.anchorFallback(ctx)
@@ -194,7 +194,7 @@ func (p Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) 
 	}
 	if err := lines.Err(); err != nil {
 		if st.emitted == 0 {
-			return fmt.Errorf("%s: %w", in.Path, err)
+			return parsers.Fail(parsers.FormatMSILog, in.Path, "%w", err)
 		}
 		st.warn(lines.Number(), "read error: "+err.Error())
 	}

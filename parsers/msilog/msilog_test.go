@@ -467,7 +467,7 @@ func TestLongLineIsReported(t *testing.T) {
 func TestNotMSILog(t *testing.T) {
 	for _, in := range []string{"", "hello\nworld\n", "Date\tTime\tSource\tType\n"} {
 		recs, _, err := parse(t, input("x.log", []byte(in)))
-		if err == nil || !strings.Contains(err.Error(), "x.log: not a Windows Installer log") || len(recs) != 0 {
+		if err == nil || !strings.Contains(err.Error(), "x.log: msilog: not a Windows Installer log") || len(recs) != 0 {
 			t.Errorf("%q: err %v, %d records", in, err, len(recs))
 		}
 	}

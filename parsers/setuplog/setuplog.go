@@ -81,7 +81,6 @@ package setuplog
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -235,11 +234,11 @@ func generation(in parsers.Input) (string, error) {
 // Parse streams the records of an Exchange setup log to sink.
 func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) error {
 	if in.R == nil {
-		return fmt.Errorf("setuplog: %s: no data", in.Path)
+		return parsers.Fail(parsers.FormatSetupLog, in.Path, "no data")
 	}
 	gen, err := generation(in)
 	if err != nil {
-		return fmt.Errorf("setuplog: %s: %w", in.Path, err)
+		return parsers.Fail(parsers.FormatSetupLog, in.Path, "%w", err)
 	}
 	o := &out{in: in, sink: sink}
 	switch gen {
@@ -248,10 +247,10 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 	case Gen2000, Gen55:
 		err = parseLegacy(ctx, o, gen)
 	default:
-		return fmt.Errorf("setuplog: %s: no Exchange setup log lines in the first %d lines", in.Path, detectLines)
+		return parsers.Fail(parsers.FormatSetupLog, in.Path, "no Exchange setup log lines in the first %d lines", detectLines)
 	}
 	if err != nil && o.emitted == 0 && ctx.Err() == nil {
-		return fmt.Errorf("setuplog: %s: %w", in.Path, err)
+		return parsers.Fail(parsers.FormatSetupLog, in.Path, "%w", err)
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()

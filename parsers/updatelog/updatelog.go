@@ -234,7 +234,7 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 		}
 	}
 	if in.R == nil {
-		return fmt.Errorf("updatelog: %s: no data", in.Path)
+		return parsers.Fail(parsers.FormatUpdateLog, in.Path, "no data")
 	}
 	lines := textio.NewLines(io.NewSectionReader(in.R, 0, in.Size))
 	p := &parse{in: in, sink: sink, warn: warn, lastMillis: -1, ctx: ctx}
@@ -254,13 +254,13 @@ func (Parser) Parse(ctx context.Context, in parsers.Input, sink parsers.Sink) er
 	}
 	if err := lines.Err(); err != nil {
 		if !p.havePrefix {
-			return fmt.Errorf("updatelog: %s: %w", in.Path, err)
+			return parsers.Fail(parsers.FormatUpdateLog, in.Path, "%w", err)
 		}
 		warn(lines.Number()+1, "read error: %v", err)
 	}
 	p.flush()
 	if !p.havePrefix {
-		return fmt.Errorf("updatelog: %s: no line starts with the elapsed-seconds prefix", in.Path)
+		return parsers.Fail(parsers.FormatUpdateLog, in.Path, "no line starts with the elapsed-seconds prefix")
 	}
 	return nil
 }
